@@ -1,0 +1,1 @@
+"""Thin handlers of the emulated Clients API, one per operationId of `openapi/clients.yaml`."""

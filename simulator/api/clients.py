@@ -1,0 +1,105 @@
+"""Handlers of the Clients API operations: unpack parameters, call the simulation once, return the view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from connexion.context import scope
+from starlette.responses import Response
+
+from simulator import views
+from simulator.domain.client import ConnState, SubOpts
+from simulator.domain.query import ClientQuery, canonical_ip, epoch_ms
+from simulator.domain.subscription import SubscribeRequest
+from simulator.service import Simulation
+
+
+def _simulation() -> Simulation:
+    simulation: Simulation = scope["state"]["simulation"]
+    return simulation
+
+
+def _json(body: Any) -> Response:
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
+def _no_content() -> Response:
+    return Response(status_code=204)
+
+
+def _ms(value: int | None) -> int | None:
+    return None if value is None else epoch_ms(value)
+
+
+def _request(item: dict[str, Any]) -> SubscribeRequest:
+    opts = SubOpts(qos=item.get("qos", 0), nl=item.get("nl", 0), rap=item.get("rap", 0), rh=item.get("rh", 0))
+    return SubscribeRequest(topic=item["topic"], opts=opts)
+
+
+async def listClients(  # noqa: PLR0913
+    _page: int = 1,
+    _limit: int = 100,
+    clientid: str | None = None,
+    username: str | None = None,
+    zone: str | None = None,
+    ip_address: str | None = None,
+    conn_state: str | None = None,
+    clean_start: bool | None = None,
+    proto_name: str | None = None,
+    proto_ver: int | None = None,
+    _like_clientid: str | None = None,
+    _like_username: str | None = None,
+    _gte_created_at: int | None = None,
+    _lte_created_at: int | None = None,
+    _gte_connected_at: int | None = None,
+    _lte_connected_at: int | None = None,
+) -> Response:
+    query = ClientQuery(
+        clientid=clientid,
+        username=username,
+        zone=zone,
+        ip_address=None if ip_address is None else canonical_ip(ip_address),
+        conn_state=None if conn_state is None else ConnState(conn_state),
+        clean_start=clean_start,
+        proto_name=proto_name,
+        proto_ver=proto_ver,
+        like_clientid=_like_clientid,
+        like_username=_like_username,
+        gte_created_at=_ms(_gte_created_at),
+        lte_created_at=_ms(_lte_created_at),
+        gte_connected_at=_ms(_gte_connected_at),
+        lte_connected_at=_ms(_lte_connected_at),
+    )
+    page, snapshot = _simulation().list_clients(query, _page, _limit)
+    return _json(views.page_view(page, snapshot.now_ms))
+
+
+async def getClient(clientid: str) -> Response:
+    client, snapshot = _simulation().get_client(clientid)
+    return _json(views.client_view(client, snapshot.now_ms))
+
+
+async def kickClient(clientid: str) -> Response:
+    _simulation().kick(clientid)
+    return _no_content()
+
+
+async def subscribe(clientid: str, body: dict[str, Any]) -> Response:
+    subscription = _simulation().subscribe(clientid, _request(body))
+    return _json(views.subscription_view(subscription))
+
+
+async def unsubscribe(clientid: str, body: dict[str, Any]) -> Response:
+    _simulation().unsubscribe(clientid, body["topic"])
+    return _no_content()
+
+
+async def bulkSubscribe(clientid: str, body: list[dict[str, Any]]) -> Response:
+    subscriptions = _simulation().bulk_subscribe(clientid, [_request(item) for item in body])
+    return _json([views.subscription_view(subscription) for subscription in subscriptions])
+
+
+async def bulkUnsubscribe(clientid: str, body: list[dict[str, Any]]) -> Response:
+    _simulation().bulk_unsubscribe(clientid, [item["topic"] for item in body])
+    return _no_content()

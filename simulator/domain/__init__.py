@@ -1,0 +1,1 @@
+"""The simulated deployment: clients, sessions, subscriptions, topic rules, clock and population."""

@@ -1,0 +1,193 @@
+"""A simulated MQTT client: its identity, limits, session state, subscriptions and traffic over time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ConnState(StrEnum):
+    """EMQX connection states: socket open and CONNECT accepted, socket open only, or socket gone."""
+
+    CONNECTED = "connected"
+    IDLE = "idle"
+    DISCONNECTED = "disconnected"
+
+
+@dataclass(frozen=True, slots=True)
+class SubOpts:
+    """Options of one subscription."""
+
+    qos: int = 0
+    nl: int = 0
+    rap: int = 0
+    rh: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What a client is and how it connected; fixed for the life of the client."""
+
+    clientid: str
+    username: str | None
+    node: str
+    ip_address: str
+    port: int
+    listener: str
+    zone: str
+    proto_name: str
+    proto_ver: int
+    keepalive: int
+    clean_start: bool
+    expiry_interval: int
+    is_bridge: bool = False
+    enable_authn: bool = True
+    is_persistent: bool = False
+    peersni: str | None = None
+    tenant_id_from: str | None = None
+    cn: str | None = None
+    dn: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The session's configured maxima."""
+
+    subscriptions_max: int = 10
+    inflight_max: int = 32
+    mqueue_max: int = 1000
+    awaiting_rel_max: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Traffic:
+    """How a client uses its connection: message rates per second by QoS, sizes and process gauges."""
+
+    recv_rates: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    send_rates: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    payload_bytes: int = 64
+    drop_permille: int = 0
+    inflight_cnt: int = 0
+    mqueue_len: int = 0
+    mqueue_dropped: int = 0
+    awaiting_rel_cnt: int = 0
+    mailbox_len: int = 0
+    heap_size: int = 987
+    reductions_base: int = 10000
+    reductions_rate: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """The counters of a client at one instant."""
+
+    recv_oct: int
+    recv_cnt: int
+    recv_pkt: int
+    recv_msg: int
+    recv_msg_qos0: int
+    recv_msg_qos1: int
+    recv_msg_qos2: int
+    recv_msg_dropped: int
+    recv_msg_dropped_await_pubrel_timeout: int
+    send_oct: int
+    send_cnt: int
+    send_pkt: int
+    send_msg: int
+    send_msg_qos0: int
+    send_msg_qos1: int
+    send_msg_qos2: int
+    send_msg_dropped: int
+    send_msg_dropped_expired: int
+    send_msg_dropped_queue_full: int
+    send_msg_dropped_too_large: int
+    reductions: int
+
+
+@dataclass(slots=True)
+class Client:
+    """A client with a live session: connected, idle, or disconnected until its session expires."""
+
+    identity: Identity
+    limits: Limits
+    traffic: Traffic
+    state: ConnState
+    created_at_ms: int
+    connected_at_ms: int
+    disconnected_at_ms: int | None = None
+    subscriptions: dict[str, SubOpts] = field(default_factory=dict)
+
+    @property
+    def clientid(self) -> str:
+        return self.identity.clientid
+
+    @property
+    def connected(self) -> bool:
+        return self.state is ConnState.CONNECTED
+
+    @property
+    def expires_at_ms(self) -> int | None:
+        """When a disconnected client's session ends and the client disappears; None while it is attached."""
+        if self.disconnected_at_ms is None:
+            return None
+        return self.disconnected_at_ms + self.identity.expiry_interval * 1000
+
+    def active_seconds(self, now_ms: int) -> float:
+        """How long the connection has carried traffic up to `now_ms`."""
+        if self.state is ConnState.IDLE:
+            return 0.0
+        end = now_ms if self.disconnected_at_ms is None else min(now_ms, self.disconnected_at_ms)
+        return max(0, end - self.connected_at_ms) / 1000
+
+    def stats(self, now_ms: int) -> Stats:
+        """Counters that grow with connected time, at this client's rates; consistent with each other."""
+        t = self.traffic
+        seconds = self.active_seconds(now_ms)
+        handshake = 0 if self.state is ConnState.IDLE else 1
+        recv = [int(rate * seconds) for rate in t.recv_rates]
+        send = [int(rate * seconds) for rate in t.send_rates]
+        pings = int(seconds // self.identity.keepalive) if self.identity.keepalive else 0
+        recv_msg, send_msg = sum(recv), sum(send)
+        acks_in = send[1] + 2 * send[2]
+        acks_out = recv[1] + 2 * recv[2]
+        recv_pkt = handshake + recv_msg + pings + acks_in
+        send_pkt = handshake + send_msg + pings + acks_out
+        await_pubrel = recv[2] * t.drop_permille // 1000
+        expired = send[1] * t.drop_permille // 1000
+        too_large = send[0] * t.drop_permille // 2000
+        connect_bytes = 30 + len(self.clientid) + len(self.identity.username or "")
+        return Stats(
+            recv_oct=handshake * connect_bytes + recv_msg * (t.payload_bytes + 20) + pings * 2 + acks_in * 4,
+            recv_cnt=recv_pkt + 3 * handshake,
+            recv_pkt=recv_pkt,
+            recv_msg=recv_msg,
+            recv_msg_qos0=recv[0],
+            recv_msg_qos1=recv[1],
+            recv_msg_qos2=recv[2],
+            recv_msg_dropped=await_pubrel,
+            recv_msg_dropped_await_pubrel_timeout=await_pubrel,
+            send_oct=handshake * 9 + send_msg * (t.payload_bytes + 20) + pings * 2 + acks_out * 4,
+            send_cnt=send_pkt,
+            send_pkt=send_pkt,
+            send_msg=send_msg,
+            send_msg_qos0=send[0],
+            send_msg_qos1=send[1],
+            send_msg_qos2=send[2],
+            send_msg_dropped=expired + t.mqueue_dropped + too_large,
+            send_msg_dropped_expired=expired,
+            send_msg_dropped_queue_full=t.mqueue_dropped,
+            send_msg_dropped_too_large=too_large,
+            reductions=t.reductions_base + int(seconds * t.reductions_rate) + (recv_pkt + send_pkt) * 150,
+        )
+
+
+def subscribe(client: Client, topic: str, opts: SubOpts) -> bool:
+    """Add or update a subscription; a new filter beyond `subscriptions_max` is dropped (False), as on EMQX."""
+    if topic in client.subscriptions or len(client.subscriptions) < client.limits.subscriptions_max:
+        client.subscriptions[topic] = opts
+        return True
+    return False
+
+
+def unsubscribe(client: Client, topic: str) -> None:
+    client.subscriptions.pop(topic, None)

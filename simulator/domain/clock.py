@@ -1,0 +1,53 @@
+"""The simulation's clock: real time (read from a source passed in) or frozen at an instant, in epoch ms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Clock:
+    """Epoch milliseconds that either follow `source` (seconds) or stay where they were frozen."""
+
+    def __init__(self, source: Callable[[], float], frozen_at_ms: int | None = None) -> None:
+        self._source = source
+        self._frozen_at_ms = frozen_at_ms
+        self._offset_ms = 0
+
+    @classmethod
+    def frozen(cls, at_ms: int) -> Clock:
+        return cls(lambda: at_ms / 1000, frozen_at_ms=at_ms)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self._frozen_at_ms is not None
+
+    def now_ms(self) -> int:
+        if self._frozen_at_ms is not None:
+            return self._frozen_at_ms
+        return int(self._source() * 1000) + self._offset_ms
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward; a frozen clock stays frozen at the later instant."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        delta = int(seconds * 1000)
+        if self._frozen_at_ms is not None:
+            self._frozen_at_ms += delta
+        else:
+            self._offset_ms += delta
+
+
+def parse_instant(text: str) -> int:
+    """An RFC 3339 instant (`2023-09-15T09:36:20Z`, offsets and fractions allowed) as epoch ms."""
+    value = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return (value - EPOCH) // timedelta(milliseconds=1)
+
+
+def format_instant(epoch_ms: int) -> str:
+    """Epoch ms as EMQX writes times: RFC 3339, milliseconds, numeric UTC offset (`...20.871+00:00`)."""
+    return (EPOCH + timedelta(milliseconds=epoch_ms)).isoformat(timespec="milliseconds")

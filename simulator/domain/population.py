@@ -1,0 +1,250 @@
+"""Generation of a deterministic, varied, internally consistent population of clients from one seed."""
+
+from __future__ import annotations
+
+import random
+from ipaddress import ip_address
+from dataclasses import dataclass
+
+from faker import Faker
+
+from simulator.domain.client import Client, ConnState, Identity, Limits, SubOpts, Traffic
+
+DEPLOYMENT_HOST = "qe92461d.dev-ala.cn-hangzhou.mqttce.com"
+HEAP_SIZES = (233, 376, 610, 987, 1598, 2586, 4185, 6772)
+DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True, slots=True)
+class PopulationSpec:
+    """What to generate: how many clients on how many nodes, from which seed, as of which instant."""
+
+    seed: int
+    clients: int
+    nodes: int
+    now_ms: int
+
+
+def node_names(count: int) -> list[str]:
+    return [f"emqx@10.0.0.{index + 1}" for index in range(count)]
+
+
+def documented_clients(node: str, now_ms: int) -> list[Client]:
+    """The two clients the published API document shows: `client_1` and `mqttx_07cb8109`."""
+    client_1 = Client(
+        identity=Identity(
+            clientid="client_1",
+            username="aip_user1",
+            node=node,
+            ip_address="115.236.21.90",
+            port=13310,
+            listener="tcp:default",
+            zone="default",
+            proto_name="MQTT",
+            proto_ver=5,
+            keepalive=60,
+            clean_start=True,
+            expiry_interval=0,
+            peersni=DEPLOYMENT_HOST,
+            tenant_id_from="peersni",
+        ),
+        limits=Limits(),
+        traffic=Traffic(recv_rates=(0.05, 0.0, 0.0), heap_size=987, reductions_base=9800, reductions_rate=2.0),
+        state=ConnState.CONNECTED,
+        created_at_ms=now_ms - 300_000,
+        connected_at_ms=now_ms - 300_000,
+    )
+    documented = Client(
+        identity=Identity(
+            clientid="mqttx_07cb8109",
+            username="aip_user2",
+            node=node,
+            ip_address="115.236.21.86",
+            port=13312,
+            listener="tcp:default",
+            zone="default",
+            proto_name="MQTT",
+            proto_ver=5,
+            keepalive=60,
+            clean_start=True,
+            expiry_interval=0,
+            peersni=DEPLOYMENT_HOST,
+            tenant_id_from="peersni",
+        ),
+        limits=Limits(),
+        traffic=Traffic(recv_rates=(0.05, 0.0, 0.0), heap_size=987, reductions_base=9500, reductions_rate=2.0),
+        state=ConnState.CONNECTED,
+        created_at_ms=now_ms - 59_129,
+        connected_at_ms=now_ms - 59_129,
+    )
+    return [client_1, documented]
+
+
+def generate(spec: PopulationSpec) -> list[Client]:
+    """`spec.clients` clients, the documented ones first; the same spec always gives the same clients."""
+    rng = random.Random(spec.seed)
+    fake = Faker("en_US")
+    fake.seed_instance(spec.seed)
+    nodes = node_names(spec.nodes)
+    clients = documented_clients(nodes[0], spec.now_ms)[: spec.clients]
+    taken = {client.clientid for client in clients}
+    while len(clients) < spec.clients:
+        clientid = _clientid(rng, fake)
+        if clientid in taken:
+            continue
+        taken.add(clientid)
+        clients.append(_client(rng, fake, clientid, rng.choice(nodes), spec.now_ms))
+    return clients
+
+
+def _clientid(rng: random.Random, fake: Faker) -> str:
+    style = rng.randrange(8)
+    if style == 0:
+        return f"mqttx_{rng.getrandbits(32):08x}"
+    if style == 1:
+        return f"device-{rng.randrange(1_000_000):06d}"
+    if style == 2:
+        return f"sensor-{fake.uuid4()}"
+    if style == 3:
+        return f"{fake.word()}-{rng.getrandbits(16):04x}"
+    if style == 4:
+        return f"ESP32_{rng.getrandbits(24):06X}"
+    if style == 5:
+        return f"paho{rng.randrange(10**12, 10**13)}"
+    if style == 6:
+        return f"nodered_{rng.getrandbits(32):08x}"
+    return f"{fake.user_name()}_{rng.randrange(1000):03d}"
+
+
+def _client(rng: random.Random, fake: Faker, clientid: str, node: str, now_ms: int) -> Client:
+    protocol = rng.random()
+    if protocol < 0.85:
+        proto_name, proto_ver = "MQTT", rng.choices((5, 4, 3), weights=(55, 35, 10))[0]
+        listener = rng.choices(("tcp:default", "ssl:default", "ws:default", "wss:default"), weights=(45, 30, 10, 15))[0]
+        clean_start = rng.random() < 0.75
+    elif protocol < 0.93:
+        proto_name, proto_ver, listener, clean_start = "MQTT-SN", 1, "mqttsn:udp:default", True
+    else:
+        proto_name, proto_ver, listener, clean_start = "CoAP", 1, "coap:udp:default", True
+    if clean_start:
+        expiry = 0
+    elif proto_ver == 5:
+        expiry = rng.choice((300, 3600, 7200, 86400))
+    else:
+        expiry = 7200
+    with_cert = listener in ("ssl:default", "wss:default") and rng.random() < 0.4
+    identity = Identity(
+        clientid=clientid,
+        username=None if rng.random() < 0.15 else fake.user_name(),
+        node=node,
+        ip_address=str(ip_address(fake.ipv6() if rng.random() < 0.1 else fake.ipv4_public())),
+        port=rng.randrange(32768, 61000),
+        listener=listener,
+        zone=rng.choices(("default", "external", "internal"), weights=(80, 15, 5))[0],
+        proto_name=proto_name,
+        proto_ver=proto_ver,
+        keepalive=rng.choice((30, 60, 60, 60, 120, 300)),
+        clean_start=clean_start,
+        expiry_interval=expiry,
+        is_bridge=rng.random() < 0.01,
+        peersni=DEPLOYMENT_HOST,
+        tenant_id_from="peersni",
+        cn=clientid if with_cert else None,
+        dn=f"CN={clientid},O={fake.company()},C=US" if with_cert else None,
+    )
+    limits = Limits(subscriptions_max=rng.choices((10, 32, 100), weights=(80, 10, 10))[0])
+    state, created, connected, disconnected = _timeline(rng, expiry, clean_start, now_ms)
+    subscriptions = {} if state is ConnState.IDLE else _subscriptions(rng, clientid, identity, limits.subscriptions_max)
+    return Client(
+        identity=identity,
+        limits=limits,
+        traffic=_traffic(rng, state, bool(subscriptions), limits),
+        state=state,
+        created_at_ms=created,
+        connected_at_ms=connected,
+        disconnected_at_ms=disconnected,
+        subscriptions=subscriptions,
+    )
+
+
+def _timeline(
+    rng: random.Random, expiry: int, clean_start: bool, now_ms: int
+) -> tuple[ConnState, int, int, int | None]:
+    """State and (created_at, connected_at, disconnected_at), ordered and all at or before `now_ms`."""
+    if expiry > 0 and rng.random() < 0.5:
+        disconnected = now_ms - int(rng.uniform(0.01, 0.9) * expiry * 1000)
+        connected = disconnected - 1000 - int(min(30 * DAY_MS, rng.expovariate(1 / (2 * 3_600_000))))
+        created = connected if rng.random() < 0.5 else connected - int(rng.uniform(0, expiry) * 1000)
+        return ConnState.DISCONNECTED, created, connected, disconnected
+    if rng.random() < 0.03:
+        connected = now_ms - rng.randrange(100, 5000)
+        return ConnState.IDLE, connected, connected, None
+    connected = now_ms - 1000 - int(min(30 * DAY_MS, rng.expovariate(1 / (3 * DAY_MS))))
+    created = connected if clean_start or rng.random() < 0.5 else connected - int(rng.uniform(0, expiry) * 1000)
+    return ConnState.CONNECTED, created, connected, None
+
+
+TOPIC_TEMPLATES = (
+    "devices/{clientid}/cmd",
+    "devices/{clientid}/config",
+    "sensors/+/temperature",
+    "sensors/#",
+    "t/a",
+    "t/b",
+    "alerts/#",
+    "fleet/{zone}/+/status",
+    "$share/workers/jobs/+",
+    "$queue/tasks",
+    "home/{word}/light",
+    "$SYS/brokers/+/clients/#",
+)
+
+
+def _subscriptions(rng: random.Random, clientid: str, identity: Identity, maximum: int) -> dict[str, SubOpts]:
+    roll = rng.random()
+    if roll < 0.3:
+        count = 0
+    elif roll < 0.8:
+        count = rng.randint(1, 3)
+    elif roll < 0.98:
+        count = rng.randint(4, maximum)
+    else:
+        count = maximum
+    mqtt5 = identity.proto_name == "MQTT" and identity.proto_ver == 5
+    subscriptions: dict[str, SubOpts] = {}
+    templates = list(TOPIC_TEMPLATES)
+    while len(subscriptions) < count:
+        template = rng.choice(templates)
+        topic = template.format(clientid=clientid, zone=identity.zone, word=f"room{rng.randrange(1000)}")
+        if topic in subscriptions:
+            topic = f"{topic.rstrip('#+/') or 'x'}/{len(subscriptions)}"
+        shared = topic.startswith(("$share/", "$queue/"))
+        subscriptions[topic] = SubOpts(
+            qos=rng.choice((0, 0, 1, 1, 2)),
+            nl=1 if mqtt5 and not shared and rng.random() < 0.1 else 0,
+            rap=1 if mqtt5 and rng.random() < 0.1 else 0,
+            rh=rng.choice((0, 0, 0, 1, 2)) if mqtt5 else 0,
+        )
+    return subscriptions
+
+
+def _traffic(rng: random.Random, state: ConnState, subscribed: bool, limits: Limits) -> Traffic:
+    def rate(mean: float, share: float) -> float:
+        return rng.expovariate(1 / mean) if rng.random() < share else 0.0
+
+    sends = (rate(0.05, 0.8), rate(0.02, 0.5), rate(0.005, 0.1)) if subscribed else (0.0, 0.0, 0.0)
+    connected = state is ConnState.CONNECTED
+    return Traffic(
+        recv_rates=(rate(0.05, 0.9), rate(0.02, 0.5), rate(0.005, 0.1)),
+        send_rates=sends,
+        payload_bytes=rng.choice((16, 32, 64, 128, 256, 512, 1024)),
+        drop_permille=rng.randint(1, 20) if rng.random() < 0.05 else 0,
+        inflight_cnt=rng.randint(0, min(3, limits.inflight_max)) if connected and sends[1] > 0 else 0,
+        mqueue_len=rng.randint(0, 50) if state is ConnState.DISCONNECTED and subscribed else 0,
+        mqueue_dropped=rng.randint(1, 500) if rng.random() < 0.02 else 0,
+        awaiting_rel_cnt=rng.randint(0, 2) if connected and rng.random() < 0.05 else 0,
+        mailbox_len=rng.randint(1, 3) if connected and rng.random() < 0.05 else 0,
+        heap_size=rng.choice(HEAP_SIZES),
+        reductions_base=rng.randint(5000, 40000),
+        reductions_rate=rng.uniform(0.5, 5.0),
+    )

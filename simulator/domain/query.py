@@ -1,0 +1,107 @@
+"""List queries: filters over clients, their value rules, and paging in clientid-descending order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from ipaddress import ip_address
+
+from simulator.domain.client import Client, ConnState
+from simulator.domain.errors import InvalidFilterValue
+
+SECONDS_LIMIT = 100_000_000_000
+"""Epoch values below this are seconds (before year 5138); values at or above it are milliseconds."""
+
+
+def epoch_ms(value: int) -> int:
+    """An epoch timestamp given in seconds or milliseconds, as milliseconds."""
+    return value * 1000 if value < SECONDS_LIMIT else value
+
+
+def canonical_ip(text: str) -> str:
+    """The canonical text of an IPv4 or IPv6 address; raise `InvalidFilterValue` for anything else."""
+    try:
+        return str(ip_address(text))
+    except ValueError:
+        raise InvalidFilterValue("ip_address", "ip", text) from None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientQuery:
+    """Filters of a list request, all optional and AND-ed; time bounds are inclusive epoch ms."""
+
+    clientid: str | None = None
+    username: str | None = None
+    zone: str | None = None
+    ip_address: str | None = None
+    conn_state: ConnState | None = None
+    clean_start: bool | None = None
+    proto_name: str | None = None
+    proto_ver: int | None = None
+    like_clientid: str | None = None
+    like_username: str | None = None
+    gte_created_at: int | None = None
+    lte_created_at: int | None = None
+    gte_connected_at: int | None = None
+    lte_connected_at: int | None = None
+
+    @property
+    def fuzzy(self) -> bool:
+        """Whether a substring filter is in effect (an exact filter on the same field overrides it)."""
+        return (self.like_clientid is not None and self.clientid is None) or (
+            self.like_username is not None and self.username is None
+        )
+
+    def matches(self, client: Client) -> bool:
+        ident = client.identity
+        return (
+            (self.clientid is None or ident.clientid == self.clientid)
+            and (self.username is None or ident.username == self.username)
+            and (self.zone is None or ident.zone == self.zone)
+            and (self.ip_address is None or ident.ip_address == self.ip_address)
+            and (self.conn_state is None or client.state is self.conn_state)
+            and (self.clean_start is None or ident.clean_start is self.clean_start)
+            and (self.proto_name is None or ident.proto_name == self.proto_name)
+            and (self.proto_ver is None or ident.proto_ver == self.proto_ver)
+            and (self.clientid is not None or self.like_clientid is None or self.like_clientid in ident.clientid)
+            and (
+                self.username is not None
+                or self.like_username is None
+                or self.like_username in (ident.username or "")
+            )
+            and (self.gte_created_at is None or client.created_at_ms >= self.gte_created_at)
+            and (self.lte_created_at is None or client.created_at_ms <= self.lte_created_at)
+            and (self.gte_connected_at is None or client.connected_at_ms >= self.gte_connected_at)
+            and (self.lte_connected_at is None or client.connected_at_ms <= self.lte_connected_at)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of matching clients; `count` is None when a substring filter makes EMQX omit it."""
+
+    clients: list[Client]
+    page: int
+    limit: int
+    hasnext: bool
+    count: int | None
+
+
+def select(ordered: Iterable[Client], query: ClientQuery, page: int, limit: int) -> Page:
+    """The `page`-th run of `limit` matching clients of `ordered`, with an exact count and `hasnext`."""
+    start = (page - 1) * limit
+    end = start + limit
+    chosen: list[Client] = []
+    matched = 0
+    for client in ordered:
+        if query.matches(client):
+            if start <= matched < end:
+                chosen.append(client)
+            matched += 1
+    return Page(
+        clients=chosen,
+        page=page,
+        limit=limit,
+        hasnext=matched > end,
+        count=None if query.fuzzy else matched,
+    )

@@ -1,0 +1,33 @@
+"""Where the contract files are, and their validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_spec_validator import validate
+
+_PACKAGE = Path(__file__).resolve().parent
+SPEC_DIR = next(
+    (path for path in (_PACKAGE / "_openapi", _PACKAGE.parent / "openapi") if (path / "clients.yaml").is_file()),
+    _PACKAGE.parent / "openapi",
+)
+CLIENTS_SPEC = SPEC_DIR / "clients.yaml"
+
+
+def load(path: Path = CLIENTS_SPEC) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as stream:
+        document: dict[str, Any] = yaml.safe_load(stream)
+    return document
+
+
+def check(path: Path = CLIENTS_SPEC) -> None:
+    """Raise `openapi_spec_validator` errors if the spec at `path` is not valid OpenAPI 3.0."""
+    validate(load(path))
+
+
+def path_methods(document: dict[str, Any]) -> dict[str, list[str]]:
+    """Each path template of the spec with the HTTP methods it declares, upper-case, in spec order."""
+    verbs = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+    return {path: [verb.upper() for verb in item if verb in verbs] for path, item in document["paths"].items()}

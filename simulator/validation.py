@@ -1,0 +1,95 @@
+"""Request validation against the contract, with EMQX error codes and messages (connexion validators)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from connexion.json_schema import Draft4RequestValidator
+from connexion.validators import JSONRequestBodyValidator
+from connexion.validators import ParameterValidator as ConnexionParameterValidator
+from jsonschema import Draft4Validator, ValidationError
+from starlette.types import Scope
+
+from simulator.domain.errors import InvalidFilterValue
+from simulator.domain.topic import parse_filter
+from simulator.errors import bad_request
+
+CONVERTED_PARAMETERS = {"ip_address": "ip", "proto_ver": "integer"}
+"""Parameters EMQX converts in its handler, answering INVALID_PARAMETER rather than BAD_REQUEST."""
+
+_compiled: dict[int, tuple[dict[str, Any], Draft4Validator]] = {}
+
+
+def _validator(schema: dict[str, Any], kind: type[Draft4Validator] = Draft4Validator) -> Draft4Validator:
+    """A validator built once per schema of the loaded spec."""
+    entry = _compiled.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        entry = (schema, kind(schema, format_checker=Draft4Validator.FORMAT_CHECKER))
+        _compiled[id(schema)] = entry
+    return entry[1]
+
+
+def _position(error: ValidationError) -> list[tuple[int, int, str]]:
+    """Sort key putting errors in document order (array items by index)."""
+    return [(0, part, "") if isinstance(part, int) else (1, 0, str(part)) for part in error.absolute_path]
+
+
+def _first_line(error: ValidationError) -> str:
+    return str(error.message).splitlines()[0]
+
+
+class ParameterValidator(ConnexionParameterValidator):  # type: ignore[misc]
+    """Query and path parameters: unknown names, types and bounds, each with an EMQX error."""
+
+    def validate_request(self, request: Any) -> None:
+        if self.strict_validation:
+            extra = self.validate_query_parameter_list(request, security_params=self.security_query_params)
+            if extra:
+                raise bad_request(f"unknown query parameter: {', '.join(sorted(extra))}")
+        for location, values in (("query", request.query_params), ("path", request.path_params)):
+            for param in self.parameters.get(location, []):
+                self._check(param, values.get(param["name"]))
+
+    @staticmethod
+    def _check(param: dict[str, Any], value: Any) -> None:
+        name = param["name"]
+        if value is None:
+            if param.get("required"):
+                raise bad_request(f"missing {param['in']} parameter: {name}")
+            return
+        error = next(iter(_validator(param["schema"]).iter_errors(value)), None)
+        if error is None:
+            return
+        if name in CONVERTED_PARAMETERS:
+            raise InvalidFilterValue(name, CONVERTED_PARAMETERS[name], str(value))
+        raise bad_request(f"{name}: {_first_line(error)}")
+
+
+class JsonBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
+    """JSON bodies: encoding, syntax and schema; a topic filter that breaks a rule names the rule."""
+
+    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
+        raw = b"".join([chunk async for chunk in stream])
+        if not raw:
+            return None
+        try:
+            return json.loads(raw.decode(self._encoding))
+        except (UnicodeDecodeError, LookupError):
+            raise bad_request(f"Request body is not valid {self._encoding}") from None
+        except (ValueError, RecursionError):
+            raise bad_request("Invalid json message received") from None
+
+    def _validate(self, body: Any) -> None:
+        if body is None:
+            raise bad_request("Request body must not be empty")
+        errors = sorted(_validator(self._schema, Draft4RequestValidator).iter_errors(body), key=_position)
+        if not errors:
+            return
+        for error in errors:
+            if list(error.absolute_path)[-1:] == ["topic"] and isinstance(error.instance, str):
+                parse_filter(error.instance)
+        error = errors[0]
+        where = "/".join(str(part) for part in error.absolute_path)
+        raise bad_request(f"{where or 'body'}: {_first_line(error)}")
