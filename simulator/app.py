@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from connexion import AsyncApp
@@ -104,7 +105,7 @@ def _respond(status: int, code: str, message: str, headers: dict[str, str] | Non
     )
 
 
-def _allowed_methods(document: dict[str, Any]) -> Any:
+def _allowed_methods(document: dict[str, Any]) -> Callable[[str], list[str]]:
     """A function from a request path to the methods the spec declares for it (for 405's Allow)."""
     templates = [
         (re.compile("^" + BASE_PATH + re.sub(r"\{[^/]+\}", "[^/]+", path) + "$"), methods)

@@ -37,7 +37,7 @@ def _request(item: dict[str, Any]) -> SubscribeRequest:
     return SubscribeRequest(topic=item["topic"], opts=opts)
 
 
-async def listClients(  # noqa: PLR0913
+async def listClients(
     _page: int = 1,
     _limit: int = 100,
     clientid: str | None = None,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from ipaddress import ip_address
 from dataclasses import dataclass
+from ipaddress import ip_address
 
 from faker import Faker
 

@@ -65,9 +65,7 @@ class ClientQuery:
             and (self.proto_ver is None or ident.proto_ver == self.proto_ver)
             and (self.clientid is not None or self.like_clientid is None or self.like_clientid in ident.clientid)
             and (
-                self.username is not None
-                or self.like_username is None
-                or self.like_username in (ident.username or "")
+                self.username is not None or self.like_username is None or self.like_username in (ident.username or "")
             )
             and (self.gte_created_at is None or client.created_at_ms >= self.gte_created_at)
             and (self.lte_created_at is None or client.created_at_ms <= self.lte_created_at)

@@ -1,0 +1,36 @@
+# emqx-sim: every command a user needs. `make test` installs what it needs from nothing.
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+ARGS    ?=
+
+.PHONY: install serve test check unit fuzz validate clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the project with its test tools
+
+serve: $(STAMP) ## run the simulator on http://127.0.0.1:18083/api/v5 (pass flags with ARGS="--clients 5000")
+	$(BIN)/emqx-sim serve $(ARGS)
+
+validate: $(STAMP) ## check that the contract is valid OpenAPI 3.0
+	$(BIN)/openapi-spec-validator openapi/clients.yaml
+
+check: $(STAMP) ## ruff format check, ruff lint, mypy strict on simulator/
+	$(BIN)/ruff format --check simulator tests
+	$(BIN)/ruff check simulator tests
+	$(BIN)/mypy
+
+test: check ## lint, type-check and run the whole test suite
+	$(BIN)/pytest
+
+fuzz: $(STAMP) ## deep schemathesis pass against the simulator (long)
+	EMQX_SIM_FUZZ=deep $(BIN)/pytest tests/contract -m fuzz -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .schemathesis

@@ -1,0 +1,159 @@
+"""The `emqx-sim` command: argv and EMQX_SIM_* environment variables to one `Config`, then the server."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from simulator.config import DEFAULT_SEED, Config
+from simulator.domain.clock import parse_instant
+
+ENV_PREFIX = "EMQX_SIM_"
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text} is not a TCP port")
+    return value
+
+
+def _nodes(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 250:
+        raise argparse.ArgumentTypeError(f"{text} is not between 1 and 250")
+    return value
+
+
+def _clock(text: str) -> int | None:
+    if text.strip().lower() == "real":
+        return None
+    try:
+        return parse_instant(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is neither 'real' nor an RFC 3339 instant") from None
+
+
+def _flag(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r} is not a boolean")
+
+
+def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
+    def default(name: str, fallback: str) -> str:
+        return env.get(ENV_PREFIX + name.upper().replace("-", "_"), fallback)
+
+    top = argparse.ArgumentParser(prog="emqx-sim", description="Simulator of the EMQX Cloud Clients API.")
+    commands = top.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser(
+        "serve",
+        help="serve the simulated deployment",
+        description="Serve a simulated EMQX deployment. Every flag can also be set as EMQX_SIM_<FLAG>.",
+    )
+    serve.add_argument("--host", default=default("host", "127.0.0.1"), help="address to bind (127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=default("port", "18083"), help="port to bind (18083)")
+    serve.add_argument("--seed", type=int, default=default("seed", str(DEFAULT_SEED)), help="population seed")
+    serve.add_argument("--clients", type=_positive, default=default("clients", "1000"), help="clients (1000)")
+    serve.add_argument("--nodes", type=_nodes, default=default("nodes", "3"), help="cluster nodes (3)")
+    serve.add_argument(
+        "--clock",
+        type=_clock,
+        default=default("clock", "real"),
+        help="'real' (default) or an RFC 3339 instant to freeze the clock at, e.g. 2023-09-15T09:36:20Z",
+    )
+    serve.add_argument("--app-id", default=default("app-id", "app_id"), help="Basic auth user (app_id)")
+    serve.add_argument("--app-secret", default=default("app-secret", "app_secret"), help="Basic auth password")
+    serve.add_argument(
+        "--lenient",
+        action="store_true",
+        default=_flag(default("lenient", "false")),
+        help="ignore unknown query parameters, as the real server does, instead of answering 400",
+    )
+    serve.add_argument(
+        "--validate-responses",
+        action="store_true",
+        default=_flag(default("validate-responses", "false")),
+        help="check every response against the contract (slower)",
+    )
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        default=None,
+        help="origin allowed by CORS; repeat for several ('*' by default; env: comma-separated)",
+    )
+    serve.add_argument(
+        "--log-level",
+        choices=("critical", "error", "warning", "info", "debug"),
+        default=default("log-level", "info"),
+        help="server log level (info)",
+    )
+    serve.set_defaults(cors_env=default("cors-origin", "*"))
+    commands.add_parser("validate", help="check that the contract is valid OpenAPI 3.0")
+    return top
+
+
+def config_from(args: argparse.Namespace) -> Config:
+    origins = args.cors_origin or [origin.strip() for origin in args.cors_env.split(",") if origin.strip()]
+    return replace(
+        Config(),
+        host=args.host,
+        port=args.port,
+        seed=args.seed,
+        clients=args.clients,
+        nodes=args.nodes,
+        frozen_at_ms=args.clock,
+        app_id=args.app_id,
+        app_secret=args.app_secret,
+        lenient=args.lenient,
+        validate_responses=args.validate_responses,
+        cors_origins=tuple(origins),
+        log_level=args.log_level,
+    )
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    args = parser(os.environ if env is None else env).parse_args(argv)
+    if args.command == "validate":
+        return validate()
+    return serve(config_from(args))
+
+
+def validate() -> int:
+    from simulator import spec
+
+    try:
+        spec.check()
+    except Exception as error:
+        print(f"{spec.CLIENTS_SPEC}: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
+    print(f"{spec.CLIENTS_SPEC}: OK")
+    return 0
+
+
+def serve(config: Config) -> int:
+    import uvicorn
+
+    from simulator.app import create_app
+
+    app = create_app(config)
+    print(f"EMQX Clients API simulator: {config.base_url}", flush=True)
+    print(f"  Swagger UI:  {config.base_url}/ui/", flush=True)
+    print(f"  Credentials: {config.app_id}:{config.app_secret} (HTTP Basic)", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.run(app, host=config.host, port=config.port, log_level=config.log_level)
+    return 0
