@@ -26,16 +26,22 @@ class Snapshot:
 class Simulation:
     """A simulated EMQX deployment. Every method is atomic: concurrent calls never see half-applied state."""
 
-    def __init__(self, clock: Clock, registry: Registry, nodes: Sequence[str]) -> None:
+    def __init__(self, clock: Clock, spec: PopulationSpec) -> None:
         self.clock = clock
-        self.nodes = list(nodes)
-        self._registry = registry
+        self.spec = spec
+        self.nodes = node_names(spec.nodes)
+        self._registry = Registry(generate(spec))
         self._lock = threading.RLock()
 
     @classmethod
     def generated(cls, clock: Clock, seed: int, size: int, nodes: int) -> Simulation:
-        spec = PopulationSpec(seed=seed, clients=size, nodes=nodes, now_ms=clock.now_ms())
-        return cls(clock, Registry(generate(spec)), node_names(nodes))
+        return cls(clock, PopulationSpec(seed=seed, clients=size, nodes=nodes, now_ms=clock.now_ms()))
+
+    def reset(self) -> None:
+        """Back to the population as generated at start: every kick and subscription undone."""
+        registry = Registry(generate(self.spec))
+        with self._lock:
+            self._registry = registry
 
     def list_clients(self, query: ClientQuery, page: int, limit: int) -> tuple[Page, Snapshot]:
         with self._lock:

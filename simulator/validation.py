@@ -12,7 +12,9 @@ from connexion.validators import ParameterValidator as ConnexionParameterValidat
 from jsonschema import Draft4Validator, ValidationError
 from starlette.types import Scope
 
+from simulator.domain.client import SubOpts
 from simulator.domain.errors import InvalidFilterValue
+from simulator.domain.subscription import SubscribeRequest, check_subscribe
 from simulator.domain.topic import parse_filter
 from simulator.errors import bad_request
 
@@ -38,6 +40,15 @@ def _position(error: ValidationError) -> list[tuple[int, int, str]]:
 
 def _first_line(error: ValidationError) -> str:
     return str(error.message).splitlines()[0]
+
+
+def _explain(error: ValidationError) -> None:
+    """Raise the domain's own error, naming the MQTT rule, where a schema error is a topic-filter rule."""
+    instance = error.instance
+    if list(error.absolute_path)[-1:] == ["topic"] and isinstance(instance, str):
+        parse_filter(instance)
+    elif error.validator == "anyOf" and isinstance(instance, dict) and isinstance(instance.get("topic"), str):
+        check_subscribe(SubscribeRequest(instance["topic"], SubOpts(nl=1 if instance.get("nl") == 1 else 0)))
 
 
 class ParameterValidator(ConnexionParameterValidator):  # type: ignore[misc]
@@ -88,8 +99,7 @@ class JsonBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
         if not errors:
             return
         for error in errors:
-            if list(error.absolute_path)[-1:] == ["topic"] and isinstance(error.instance, str):
-                parse_filter(error.instance)
+            _explain(error)
         error = errors[0]
         where = "/".join(str(part) for part in error.absolute_path)
         raise bad_request(f"{where or 'body'}: {_first_line(error)}")

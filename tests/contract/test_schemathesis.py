@@ -1,0 +1,60 @@
+"""Schemathesis fuzzes the simulator in process against its own contract, every default check on."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import run_state_machine_as_test
+
+from simulator.app import create_app
+from simulator.domain.clock import Clock
+from simulator.service import Simulation
+from tests.conftest import AUTH, FROZEN_AT, make_config
+
+DEEP = os.environ.get("EMQX_SIM_FUZZ") == "deep"
+EXAMPLES = 1000 if DEEP else 40
+STATEFUL_STEPS = 3000 if DEEP else 120
+SEED = 20230915
+
+CONFIG = make_config(clients=200, validate_responses=False)
+SIMULATION = Simulation.generated(Clock.frozen(FROZEN_AT), seed=CONFIG.seed, size=CONFIG.clients, nodes=CONFIG.nodes)
+# schemathesis reads the spec at import time, so the app under test is built here, by the same factory as
+# everywhere else; the state machine resets its simulation before every run.
+schema = schemathesis.openapi.from_asgi("/api/v5/openapi.json", create_app(CONFIG, SIMULATION))
+schema.config.update(basic_auth=AUTH)
+schema.config.generation.update(max_examples=EXAMPLES, deterministic=False, database="none")
+schema.config.seed = SEED
+
+
+@schema.parametrize()
+@settings(suppress_health_check=list(HealthCheck), deadline=None)
+def test_every_operation_keeps_the_contract(case: Any) -> None:
+    case.call_and_validate()
+
+
+class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+    def setup(self) -> None:
+        SIMULATION.reset()
+
+
+def test_stateful_workflows_keep_the_contract() -> None:
+    run_state_machine_as_test(
+        Workflow,
+        settings=settings(
+            max_examples=STATEFUL_STEPS // 10,
+            stateful_step_count=10,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        ),
+    )
+
+
+@pytest.mark.fuzz
+def test_deep_pass_is_selected_by_make_fuzz() -> None:
+    assert DEEP, "run the deep pass with `make fuzz`"
