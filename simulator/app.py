@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from simulator.service import Simulation
 from simulator.validation import JsonBodyValidator, ParameterValidator
 
 BASE_PATH = "/api/v5"
+log = logging.getLogger("emqx_sim")
 
 
 def make_simulation(config: Config) -> Simulation:
@@ -88,7 +90,8 @@ def create_app(config: Config, simulation: Simulation | None = None) -> AsyncApp
         code = "BAD_REQUEST" if 400 <= error.status_code < 500 else "INTERNAL_ERROR"
         return _respond(error.status_code, code, str(error.detail))
 
-    def on_crash(_request: ConnexionRequest, _error: Exception) -> ConnexionResponse:
+    def on_crash(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+        log.error("%s %s crashed", request.method, request.url.path, exc_info=error)
         return _respond(500, "INTERNAL_ERROR", "Internal error")
 
     app.add_error_handler(HttpError, on_http_error)

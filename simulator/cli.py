@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from simulator.config import DEFAULT_SEED, Config
 from simulator.domain.clock import parse_instant
@@ -104,6 +105,21 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     serve.set_defaults(cors_env=default("cors-origin", "*"))
     commands.add_parser("validate", help="check that the contract is valid OpenAPI 3.0")
+    contract = commands.add_parser(
+        "contract-test",
+        help="check a running deployment (the simulator or a real one) against the contract",
+        description="Fuzz a running deployment with schemathesis: every check, every phase, positive and "
+        "negative data. Exits non-zero on any failure.",
+    )
+    contract.add_argument("--url", required=True, help="API base, e.g. http://127.0.0.1:18083/api/v5")
+    contract.add_argument("--app-id", default=default("app-id", "app_id"), help="Basic auth user (app_id)")
+    contract.add_argument("--app-secret", default=default("app-secret", "app_secret"), help="Basic auth password")
+    contract.add_argument("--max-examples", type=_positive, default=50, help="test cases per operation (50)")
+    contract.add_argument("--seed", type=int, default=20230915, help="seed, so that a failure reproduces")
+    contract.add_argument(
+        "--read-only", action="store_true", help="only call operations that change nothing (for production)"
+    )
+    contract.add_argument("--junit", type=Path, default=None, help="also write a JUnit XML report to this file")
     return top
 
 
@@ -130,7 +146,24 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     args = parser(os.environ if env is None else env).parse_args(argv)
     if args.command == "validate":
         return validate()
+    if args.command == "contract-test":
+        return contract_test(args)
     return serve(config_from(args))
+
+
+def contract_test(args: argparse.Namespace) -> int:
+    from simulator.contract import ContractTest, run
+
+    test = ContractTest(
+        url=args.url,
+        app_id=args.app_id,
+        app_secret=args.app_secret,
+        max_examples=args.max_examples or 1,
+        seed=args.seed,
+        read_only=args.read_only,
+        junit=args.junit,
+    )
+    return run(test)
 
 
 def validate() -> int:

@@ -157,6 +157,7 @@ def test_time_ranges_in_seconds_and_milliseconds(client: Any) -> None:
         ("_limit=10001", 400, "BAD_REQUEST", "10000"),
         ("_page=0", 400, "BAD_REQUEST", "_page"),
         ("_page=x", 400, "BAD_REQUEST", "_page"),
+        ("_page=100000000000000000000", 400, "BAD_REQUEST", "_page"),
         ("conn_state=online", 400, "BAD_REQUEST", "conn_state"),
         ("clean_start=yes", 400, "BAD_REQUEST", "clean_start"),
         ("proto_name=mqtt", 400, "BAD_REQUEST", "proto_name"),

@@ -9,6 +9,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
+from schemathesis.core.failures import FailureGroup
+from schemathesis.openapi.checks import UseAfterFree
 
 from simulator.app import create_app
 from simulator.domain.clock import Clock
@@ -17,7 +19,7 @@ from tests.conftest import AUTH, FROZEN_AT, make_config
 
 DEEP = os.environ.get("EMQX_SIM_FUZZ") == "deep"
 EXAMPLES = 1000 if DEEP else 40
-STATEFUL_STEPS = 3000 if DEEP else 120
+STATEFUL_STEPS = 20000 if DEEP else 1000
 SEED = 20230915
 
 CONFIG = make_config(clients=200, validate_responses=False)
@@ -41,20 +43,36 @@ class Workflow(schema.as_state_machine()):  # type: ignore[misc]
         SIMULATION.reset()
 
 
+STATEFUL_SETTINGS = settings(
+    max_examples=STATEFUL_STEPS // 10,
+    stateful_step_count=10,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    database=None,
+)
+
+
 def test_stateful_workflows_keep_the_contract() -> None:
-    run_state_machine_as_test(
-        Workflow,
-        settings=settings(
-            max_examples=STATEFUL_STEPS // 10,
-            stateful_step_count=10,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            derandomize=True,
-            database=None,
-        ),
-    )
+    run_state_machine_as_test(Workflow, settings=STATEFUL_SETTINGS)
 
 
-@pytest.mark.fuzz
-def test_deep_pass_is_selected_by_make_fuzz() -> None:
-    assert DEEP, "run the deep pass with `make fuzz`"
+class KickThatKeepsTheClient(Simulation):
+    """A planted bug: the kick answers 204 and changes nothing."""
+
+    def kick(self, clientid: str) -> None:
+        self.get_client(clientid)
+
+
+def test_the_stateful_budget_finds_a_kick_that_does_nothing() -> None:
+    broken = KickThatKeepsTheClient(Clock.frozen(FROZEN_AT), SIMULATION.spec)
+    broken_schema = schemathesis.openapi.from_asgi("/api/v5/openapi.json", create_app(CONFIG, broken))
+    broken_schema.config.update(basic_auth=AUTH)
+
+    class BrokenWorkflow(broken_schema.as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            broken.reset()
+
+    with pytest.raises(FailureGroup) as caught:
+        run_state_machine_as_test(BrokenWorkflow, settings=STATEFUL_SETTINGS)
+    assert any(isinstance(failure, UseAfterFree) for failure in caught.value.exceptions), caught.value.exceptions

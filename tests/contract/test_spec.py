@@ -146,7 +146,7 @@ def test_time_range_parameters_are_inclusive_and_described_the_right_way(documen
 def test_paging_bounds(document: dict[str, Any]) -> None:
     listing = next(params for path, method, _, params in operations(document) if path == "/clients")
     declared = {param["name"]: param["schema"] for param in listing}
-    assert declared["_page"] == {"type": "integer", "minimum": 1, "default": 1}
+    assert declared["_page"] == {"type": "integer", "minimum": 1, "maximum": 2147483647, "default": 1}
     assert declared["_limit"] == {"type": "integer", "minimum": 1, "maximum": 10000, "default": 100}
     assert declared["conn_state"]["enum"] == ["connected", "idle", "disconnected"]
     assert declared["proto_name"]["enum"] == ["MQTT", "CoAP", "MQTT-SN"]
