@@ -29,8 +29,9 @@ check: $(STAMP) ## ruff format check, ruff lint, mypy strict on simulator/
 test: check ## lint, type-check and run the whole test suite
 	$(BIN)/pytest
 
-fuzz: $(STAMP) ## deep schemathesis pass: 1000 examples per operation, 20000 stateful steps (long)
-	EMQX_SIM_FUZZ=deep $(BIN)/pytest tests/contract/test_schemathesis.py -p no:cacheprovider -v
+fuzz: $(STAMP) ## deep schemathesis pass: 1000 examples per operation in process and over HTTP, 20000 stateful steps (long)
+	EMQX_SIM_FUZZ=deep $(BIN)/pytest -p no:cacheprovider -v tests/contract/test_schemathesis.py \
+		tests/contract/test_contract_command.py::test_the_simulator_keeps_the_contract
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .schemathesis

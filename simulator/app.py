@@ -54,7 +54,7 @@ def create_app(config: Config, simulation: Simulation | None = None) -> AsyncApp
     )
     allowed = _allowed_methods(spec.load())
     app.add_middleware(SimulationState, position=MiddlewarePosition.BEFORE_ROUTING, simulation=simulation)
-    app.add_middleware(BodyLimit, position=MiddlewarePosition.BEFORE_ROUTING, max_bytes=config.max_body_bytes)
+    app.add_middleware(BodyLimit, position=MiddlewarePosition.BEFORE_VALIDATION, max_bytes=config.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,

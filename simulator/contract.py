@@ -56,6 +56,8 @@ def preflight(test: ContractTest, timeout: float = 10.0) -> None:
 def schemathesis_args(test: ContractTest) -> list[str]:
     """The `schemathesis run` command line for `test`: every check, every phase, both data modes."""
     args = [
+        "--config-file",
+        str(spec.CHECKS_CONFIG),
         "run",
         str(test.spec_path),
         "--url",

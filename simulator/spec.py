@@ -14,6 +14,8 @@ SPEC_DIR = next(
     _PACKAGE.parent / "openapi",
 )
 CLIENTS_SPEC = SPEC_DIR / "clients.yaml"
+CHECKS_CONFIG = SPEC_DIR / "schemathesis.toml"
+"""How schemathesis checks a deployment against the contract (the statuses two checks accept)."""
 
 
 def load(path: Path = CLIENTS_SPEC) -> dict[str, Any]:

@@ -118,6 +118,14 @@ def test_bodies_over_one_mebibyte(client: Any) -> None:
     _is_emqx_error(response, 413, "PAYLOAD_TOO_LARGE")
 
 
+def test_credentials_come_before_the_size_limit(client: Any) -> None:
+    big = b'{"topic": "' + b"a" * (1024 * 1024) + b'"}'
+    response = client.post(
+        f"{API}/clients/client_1/subscribe", content=big, headers={"content-type": "application/json"}
+    )
+    _is_emqx_error(response, 401, "AUTHORIZATION_HEADER_ERROR")
+
+
 def test_streamed_bodies_are_cut_at_the_limit() -> None:
     chunks = [{"type": "http.request", "body": b"x" * 600, "more_body": True}] * 3
 

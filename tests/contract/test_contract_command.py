@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import xml.etree.ElementTree as ET
@@ -19,6 +20,7 @@ from simulator.cli import main
 from tests.conftest import AUTH, make_config
 
 Asgi = Callable[..., Any]
+DEEP = os.environ.get("EMQX_SIM_FUZZ") == "deep"
 
 
 @contextmanager
@@ -82,9 +84,13 @@ def recording(app: Asgi, seen: list[tuple[str, str]]) -> Asgi:
 
 def test_the_simulator_keeps_the_contract(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     junit = tmp_path / "reports" / "contract.xml"
-    with serving(create_app(make_config(clients=150, validate_responses=False))) as url:
-        code = main(["contract-test", "--url", url, "--max-examples", "10", "--junit", str(junit)])
+    examples = "1000" if DEEP else "10"
+    with serving(create_app(make_config(clients=1000 if DEEP else 150, validate_responses=False))) as url:
+        code = main(["contract-test", "--url", url, "--max-examples", examples, "--junit", str(junit)])
     out = capfd.readouterr().out
+    if DEEP:
+        with capfd.disabled():
+            print(out[out.find("SUMMARY") - 40 :])
     assert code == 0, out[-3000:]
     assert "keeps the contract" in out
     cases = ET.parse(junit).getroot().iter("testcase")

@@ -9,9 +9,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
+from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
 from schemathesis.openapi.checks import UseAfterFree
 
+from simulator import spec
 from simulator.app import create_app
 from simulator.domain.clock import Clock
 from simulator.service import Simulation
@@ -26,7 +28,8 @@ CONFIG = make_config(clients=200, validate_responses=False)
 SIMULATION = Simulation.generated(Clock.frozen(FROZEN_AT), seed=CONFIG.seed, size=CONFIG.clients, nodes=CONFIG.nodes)
 # schemathesis reads the spec at import time, so the app under test is built here, by the same factory as
 # everywhere else; the state machine resets its simulation before every run.
-schema = schemathesis.openapi.from_asgi("/api/v5/openapi.json", create_app(CONFIG, SIMULATION))
+CHECKS = SchemathesisConfig.from_path(spec.CHECKS_CONFIG)
+schema = schemathesis.openapi.from_asgi("/api/v5/openapi.json", create_app(CONFIG, SIMULATION), config=CHECKS)
 schema.config.update(basic_auth=AUTH)
 schema.config.generation.update(max_examples=EXAMPLES, deterministic=False, database="none")
 schema.config.seed = SEED
@@ -66,7 +69,7 @@ class KickThatKeepsTheClient(Simulation):
 
 def test_the_stateful_budget_finds_a_kick_that_does_nothing() -> None:
     broken = KickThatKeepsTheClient(Clock.frozen(FROZEN_AT), SIMULATION.spec)
-    broken_schema = schemathesis.openapi.from_asgi("/api/v5/openapi.json", create_app(CONFIG, broken))
+    broken_schema = schemathesis.openapi.from_asgi("/api/v5/openapi.json", create_app(CONFIG, broken), config=CHECKS)
     broken_schema.config.update(basic_auth=AUTH)
 
     class BrokenWorkflow(broken_schema.as_state_machine()):  # type: ignore[misc]
