@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -187,6 +188,9 @@ def serve(config: Config) -> int:
     print(f"EMQX Clients API simulator: {config.base_url}", flush=True)
     print(f"  Swagger UI:  {config.base_url}/ui/", flush=True)
     print(f"  Credentials: {config.app_id}:{config.app_secret} (HTTP Basic)", flush=True)
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then delivers the signal again to the handler it
+    # found: make that a clean exit (0) rather than death by signal.
+    signal.signal(signal.SIGTERM, lambda *_: None)
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.run(app, host=config.host, port=config.port, log_level=config.log_level)
     return 0

@@ -1,0 +1,130 @@
+"""The command line: flags and EMQX_SIM_* variables to one Config, and a real server that starts and stops."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from simulator.cli import config_from, parser
+from simulator.config import Config
+from tests.conftest import FROZEN_AT
+
+
+def _config(argv: list[str], env: dict[str, str] | None = None) -> Config:
+    return config_from(parser(env or {}).parse_args(["serve", *argv]))
+
+
+def test_defaults() -> None:
+    config = _config([])
+    assert (config.host, config.port, config.clients, config.nodes) == ("127.0.0.1", 18083, 1000, 3)
+    assert (config.app_id, config.app_secret, config.frozen_at_ms) == ("app_id", "app_secret", None)
+    assert (config.lenient, config.validate_responses, config.cors_origins) == (False, False, ("*",))
+    assert config.base_url == "http://127.0.0.1:18083/api/v5"
+
+
+def test_every_flag() -> None:
+    config = _config(
+        [
+            "--host", "0.0.0.0", "--port", "9000", "--seed", "5", "--clients", "20", "--nodes", "2",
+            "--clock", "2023-09-15T09:36:20Z", "--app-id", "k", "--app-secret", "s", "--lenient",
+            "--validate-responses", "--cors-origin", "http://a", "--cors-origin", "http://b", "--log-level", "debug",
+        ]
+    )  # fmt: skip
+    assert config == Config(
+        host="0.0.0.0",
+        port=9000,
+        seed=5,
+        clients=20,
+        nodes=2,
+        frozen_at_ms=FROZEN_AT,
+        app_id="k",
+        app_secret="s",
+        lenient=True,
+        validate_responses=True,
+        cors_origins=("http://a", "http://b"),
+        log_level="debug",
+    )
+
+
+def test_environment_variables_and_flags_over_them() -> None:
+    env = {
+        "EMQX_SIM_PORT": "9100",
+        "EMQX_SIM_CLIENTS": "7",
+        "EMQX_SIM_CLOCK": "2023-09-15T09:36:20Z",
+        "EMQX_SIM_LENIENT": "true",
+        "EMQX_SIM_CORS_ORIGIN": "http://a, http://b",
+        "EMQX_SIM_APP_SECRET": "from-env",
+    }
+    config = _config([], env)
+    assert (config.port, config.clients, config.frozen_at_ms, config.lenient) == (9100, 7, FROZEN_AT, True)
+    assert config.cors_origins == ("http://a", "http://b") and config.app_secret == "from-env"
+    assert _config(["--port", "9200", "--clients", "9"], env).port == 9200
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--port", "70000"], ["--clients", "-1"], ["--nodes", "0"], ["--clock", "yesterday"], ["--seed", "x"]],
+)
+def test_bad_flags_are_refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        _config(argv)
+    assert caught.value.code == 2
+    assert "error: argument" in capsys.readouterr().err
+
+
+def test_bad_environment_value_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        _config([], {"EMQX_SIM_PORT": "eighty"})
+    assert "--port" in capsys.readouterr().err
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_serve_prints_where_it_is_and_stops_cleanly_on_sigterm() -> None:
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "simulator",
+        "serve",
+        "--port",
+        str(port),
+        "--clients",
+        "50",
+        "--log-level",
+        "warning",
+    ]
+    env = {**os.environ, "EMQX_SIM_SEED": "3"}
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        base = f"http://127.0.0.1:{port}/api/v5"
+        for _ in range(100):
+            try:
+                response = httpx.get(f"{base}/clients?_limit=1", auth=("app_id", "app_secret"), timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert response.status_code == 200
+        assert response.json()["meta"]["count"] == 50
+        assert httpx.get(f"{base}/ui/", timeout=2).status_code == 200
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=15)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    assert server.returncode == 0, err
+    assert f"{base}" in out and f"{base}/ui/" in out and "app_id:app_secret" in out
+    assert "Traceback" not in err
