@@ -19,7 +19,7 @@ serve: $(STAMP) ## run the simulator on http://127.0.0.1:18083/api/v5 (pass flag
 	$(BIN)/emqx-sim serve $(ARGS)
 
 validate: $(STAMP) ## check that the contract is valid OpenAPI 3.0
-	$(BIN)/openapi-spec-validator openapi/clients.yaml
+	$(BIN)/openapi-spec-validator openapi/clients.yaml openapi/control.yaml
 
 check: $(STAMP) ## ruff format check, ruff lint, mypy strict on simulator/
 	$(BIN)/ruff format --check simulator tests

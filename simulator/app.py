@@ -1,20 +1,12 @@
-"""Composition root: the connexion app of the emulated API, its error handlers and middleware."""
+"""Composition root: the connexion app of the emulated API and the control API, error handlers, middleware."""
 
 from __future__ import annotations
 
 import logging
-import re
-import time
-from collections.abc import Callable
-from typing import Any
 
 from connexion import AsyncApp
 from connexion.datastructures import MediaTypeDict
-from connexion.exceptions import (
-    ExtraParameterProblem,
-    ProblemException,
-    UnsupportedMediaTypeProblem,
-)
+from connexion.exceptions import ExtraParameterProblem, ProblemException, UnsupportedMediaTypeProblem
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import RelativeResolver
@@ -24,42 +16,56 @@ from starlette.middleware.cors import CORSMiddleware
 from simulator import spec
 from simulator.auth import basic_handler
 from simulator.config import Config
-from simulator.domain.clock import Clock
 from simulator.domain.errors import DomainError
 from simulator.errors import HttpError, error_body, from_domain
-from simulator.middleware import BodyLimit, SimulationState
+from simulator.faults import Faults
+from simulator.journal import Journal
+from simulator.middleware import BodyLimit, FaultInjection, JournalRecorder, RuntimeState
+from simulator.routes import Routes
+from simulator.runtime import Runtime
+from simulator.scenarios import Catalog
 from simulator.service import Simulation
 from simulator.validation import JsonBodyValidator, ParameterValidator
 
 BASE_PATH = "/api/v5"
+CONTROL_PATH = f"{BASE_PATH}/_sim"
 log = logging.getLogger("emqx_sim")
 
 
-def make_simulation(config: Config) -> Simulation:
-    clock = Clock(time.time) if config.frozen_at_ms is None else Clock.frozen(config.frozen_at_ms)
-    return Simulation.generated(clock, seed=config.seed, size=config.clients, nodes=config.nodes)
-
-
-def create_app(config: Config, simulation: Simulation | None = None) -> AsyncApp:
-    """The simulator as an ASGI app: the Clients API under /api/v5, Swagger UI at /api/v5/ui/."""
-    simulation = simulation or make_simulation(config)
+def create_app(config: Config, simulation: Simulation | None = None, runtime: Runtime | None = None) -> AsyncApp:
+    """The simulator as an ASGI app: the Clients API under /api/v5 (Swagger UI at /api/v5/ui/) and the
+    control API under /api/v5/_sim; `simulation` replaces the generated one (for tests)."""
+    if runtime is None:
+        runtime = Runtime.start(config)
+    if simulation is not None:
+        catalog = Catalog(config.scenario_dirs)
+        runtime = Runtime(
+            config, simulation, Faults(config.seed), Journal(config.journal_size), catalog, runtime.scenario
+        )
     app = AsyncApp(__name__)
-    app.add_api(
-        spec.CLIENTS_SPEC,
-        resolver=RelativeResolver("simulator.api.clients"),
-        strict_validation=not config.lenient,
-        validate_responses=config.validate_responses,
-        validator_map={"parameter": ParameterValidator, "body": MediaTypeDict({"*/*json": JsonBodyValidator})},
-        security_map={"basic": basic_handler(config.app_id, config.app_secret)},
-    )
-    allowed = _allowed_methods(spec.load())
-    app.add_middleware(SimulationState, position=MiddlewarePosition.BEFORE_ROUTING, simulation=simulation)
+    common = {
+        "strict_validation": not config.lenient,
+        "validate_responses": config.validate_responses,
+        "validator_map": {"parameter": ParameterValidator, "body": MediaTypeDict({"*/*json": JsonBodyValidator})},
+        "security_map": {"basic": basic_handler(config.app_id, config.app_secret)},
+    }
+    # Added in this order, connexion's routers reach the control API, whose base path lies inside the
+    # emulated API's (the other order answers 404 for every control path).
+    app.add_api(spec.CLIENTS_SPEC, resolver=RelativeResolver("simulator.api.clients"), **common)
+    app.add_api(spec.CONTROL_SPEC, resolver=RelativeResolver("simulator.control.handlers"), **common)
+    routes = Routes(spec.load(), BASE_PATH)
+    control_routes = Routes(spec.load(spec.CONTROL_SPEC), CONTROL_PATH)
+    skip = (CONTROL_PATH, f"{BASE_PATH}/ui", f"{BASE_PATH}/openapi.json")
+    app.add_middleware(JournalRecorder, MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime, routes=routes,
+                       base_path=BASE_PATH, skip=skip)  # fmt: skip
+    app.add_middleware(RuntimeState, position=MiddlewarePosition.BEFORE_ROUTING, runtime=runtime)
+    app.add_middleware(FaultInjection, MiddlewarePosition.BEFORE_VALIDATION, faults=runtime.faults, routes=routes)
     app.add_middleware(BodyLimit, position=MiddlewarePosition.BEFORE_VALIDATION, max_bytes=config.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         allow_origins=list(config.cors_origins),
-        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
         allow_headers=["*"],
         expose_headers=["WWW-Authenticate"],
         max_age=600,
@@ -82,8 +88,9 @@ def create_app(config: Config, simulation: Simulation | None = None) -> AsyncApp
         return _respond(500, "INTERNAL_ERROR", "Internal error")
 
     def on_starlette_http(request: ConnexionRequest, error: HTTPException) -> ConnexionResponse:
+        path = request.url.path
         if error.status_code == 405:
-            methods = allowed(request.url.path)
+            methods = (control_routes if path.startswith(CONTROL_PATH) else routes).allowed(path)
             return _respond(405, "METHOD_NOT_ALLOWED", "Method not allowed", {"Allow": ", ".join(methods)})
         if error.status_code == 404:
             return _respond(404, "NOT_FOUND", "Not found")
@@ -106,19 +113,3 @@ def _respond(status: int, code: str, message: str, headers: dict[str, str] | Non
     return ConnexionResponse(
         status_code=status, mimetype="application/json", body=error_body(code, message), headers=headers or {}
     )
-
-
-def _allowed_methods(document: dict[str, Any]) -> Callable[[str], list[str]]:
-    """A function from a request path to the methods the spec declares for it (for 405's Allow)."""
-    templates = [
-        (re.compile("^" + BASE_PATH + re.sub(r"\{[^/]+\}", "[^/]+", path) + "$"), methods)
-        for path, methods in spec.path_methods(document).items()
-    ]
-
-    def allowed(path: str) -> list[str]:
-        for pattern, methods in templates:
-            if pattern.match(path):
-                return methods
-        return []
-
-    return allowed

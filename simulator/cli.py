@@ -60,6 +60,9 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     def default(name: str, fallback: str) -> str:
         return env.get(ENV_PREFIX + name.upper().replace("-", "_"), fallback)
 
+    def env_or_none(name: str) -> str | None:
+        return env.get(ENV_PREFIX + name.upper().replace("-", "_"))
+
     top = argparse.ArgumentParser(prog="emqx-sim", description="Simulator of the EMQX Cloud Clients API.")
     commands = top.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
@@ -70,8 +73,35 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     serve.add_argument("--host", default=default("host", "127.0.0.1"), help="address to bind (127.0.0.1)")
     serve.add_argument("--port", type=_port, default=default("port", "18083"), help="port to bind (18083)")
     serve.add_argument("--seed", type=int, default=default("seed", str(DEFAULT_SEED)), help="population seed")
-    serve.add_argument("--clients", type=_positive, default=default("clients", "1000"), help="clients (1000)")
-    serve.add_argument("--nodes", type=_nodes, default=default("nodes", "3"), help="cluster nodes (3)")
+    serve.add_argument(
+        "--clients", type=_positive, default=env_or_none("clients"), help="clients (the scenario's; 1000 by default)"
+    )
+    serve.add_argument("--nodes", type=_nodes, default=env_or_none("nodes"), help="cluster nodes (the scenario's; 3)")
+    serve.add_argument(
+        "--scenario", default=default("scenario", "default"), help="scenario name or file (default: 'default')"
+    )
+    serve.add_argument(
+        "--scenario-dir",
+        type=Path,
+        action="append",
+        default=None,
+        help="a directory of scenario files, searched by name before the built-in ones; repeatable",
+    )
+    serve.add_argument(
+        "--churn",
+        action="store_true",
+        default=_flag(default("churn", "false")),
+        help="clients disconnect, reconnect and arrive as time moves (scenarios may turn it on too)",
+    )
+    serve.add_argument(
+        "--journal-size", type=_positive, default=default("journal-size", "1000"), help="requests journaled (1000)"
+    )
+    serve.add_argument(
+        "--state-file",
+        type=Path,
+        default=env_or_none("state-file"),
+        help="load the state from FILE at start when it exists, save it there on shutdown",
+    )
     serve.add_argument(
         "--clock",
         type=_clock,
@@ -104,7 +134,10 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         default=default("log-level", "info"),
         help="server log level (info)",
     )
-    serve.set_defaults(cors_env=default("cors-origin", "*"))
+    serve.set_defaults(
+        cors_env=default("cors-origin", "*"),
+        scenario_dirs=[Path(p) for p in default("scenario-dir", "").split(":") if p],
+    )
     commands.add_parser("validate", help="check that the contract is valid OpenAPI 3.0")
     contract = commands.add_parser(
         "contract-test",
@@ -125,6 +158,8 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
 
 
 def config_from(args: argparse.Namespace) -> Config:
+    if args.scenario_dir:
+        args.scenario_dirs = args.scenario_dir
     origins = args.cors_origin or [origin.strip() for origin in args.cors_env.split(",") if origin.strip()]
     return replace(
         Config(),
@@ -133,6 +168,11 @@ def config_from(args: argparse.Namespace) -> Config:
         seed=args.seed,
         clients=args.clients,
         nodes=args.nodes,
+        scenario=args.scenario,
+        scenario_dirs=tuple(args.scenario_dirs or ()),
+        churn=args.churn,
+        journal_size=args.journal_size,
+        state_file=args.state_file,
         frozen_at_ms=args.clock,
         app_id=args.app_id,
         app_secret=args.app_secret,
@@ -170,27 +210,47 @@ def contract_test(args: argparse.Namespace) -> int:
 def validate() -> int:
     from simulator import spec
 
-    try:
-        spec.check()
-    except Exception as error:
-        print(f"{spec.CLIENTS_SPEC}: {str(error).splitlines()[0]}", file=sys.stderr)
-        return 1
-    print(f"{spec.CLIENTS_SPEC}: OK")
-    return 0
+    failed = 0
+    for path in (spec.CLIENTS_SPEC, spec.CONTROL_SPEC):
+        try:
+            spec.check(path)
+        except Exception as error:
+            print(f"{path}: {str(error).splitlines()[0]}", file=sys.stderr)
+            failed = 1
+        else:
+            print(f"{path}: OK")
+    return failed
 
 
 def serve(config: Config) -> int:
     import uvicorn
 
     from simulator.app import create_app
+    from simulator.domain.errors import DomainError
+    from simulator.runtime import Runtime
+    from simulator.scenarios import ScenarioError
+    from simulator.state_file import load_state, save_state
 
-    app = create_app(config)
+    try:
+        runtime = Runtime.start(config)
+        if config.state_file is not None:
+            load_state(runtime.simulation, config.state_file)
+    except (ScenarioError, DomainError, OSError) as error:
+        print(f"emqx-sim serve: {error}", file=sys.stderr)
+        return 2
+    app = create_app(config, runtime=runtime)
+    status = runtime.simulation.status()
     print(f"EMQX Clients API simulator: {config.base_url}", flush=True)
     print(f"  Swagger UI:  {config.base_url}/ui/", flush=True)
+    print(f"  Control API: {config.base_url}/_sim/ (Swagger UI at {config.base_url}/_sim/ui/)", flush=True)
     print(f"  Credentials: {config.app_id}:{config.app_secret} (HTTP Basic)", flush=True)
+    print(f"  Scenario:    {status.scenario}, {status.clients} clients, seed {status.seed}", flush=True)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then delivers the signal again to the handler it
     # found: make that a clean exit (0) rather than death by signal.
     signal.signal(signal.SIGTERM, lambda *_: None)
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.run(app, host=config.host, port=config.port, log_level=config.log_level)
+    if config.state_file is not None:
+        save_state(runtime.simulation, config.state_file)
+        print(f"State saved to {config.state_file}", flush=True)
     return 0

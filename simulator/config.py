@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 DEFAULT_SEED = 20230915
 
@@ -14,8 +15,12 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 18083
     seed: int = DEFAULT_SEED
-    clients: int = 1000
-    nodes: int = 3
+    clients: int | None = None
+    """None: as many as the scenario says (1000 in `default`)."""
+    nodes: int | None = None
+    scenario: str = "default"
+    scenario_dirs: tuple[Path, ...] = ()
+    churn: bool = False
     frozen_at_ms: int | None = None
     app_id: str = "app_id"
     app_secret: str = "app_secret"
@@ -24,6 +29,8 @@ class Config:
     cors_origins: tuple[str, ...] = ("*",)
     log_level: str = "info"
     max_body_bytes: int = 1024 * 1024
+    journal_size: int = 1000
+    state_file: Path | None = None
 
     @property
     def base_url(self) -> str:

@@ -12,12 +12,14 @@ from simulator.domain.errors import (
     InvalidSubscribeOptions,
     InvalidTopicFilter,
 )
+from simulator.domain.snapshot import InvalidState
 
 DOMAIN_ERRORS: Mapping[type[DomainError], tuple[int, str]] = {
     ClientNotFound: (404, "CLIENTID_NOT_FOUND"),
     InvalidTopicFilter: (400, "INVALID_PARAMETER"),
     InvalidSubscribeOptions: (400, "INVALID_PARAMETER"),
     InvalidFilterValue: (400, "INVALID_PARAMETER"),
+    InvalidState: (400, "INVALID_PARAMETER"),
 }
 
 BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic Realm="emqx-dashboard"'}

@@ -1,24 +1,32 @@
-"""ASGI middleware of the emulated API: the simulation in each request's state, and the body-size limit."""
+"""ASGI middleware: the runtime in each request's state, the body-size limit, faults and the journal."""
 
 from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.errors import HttpError, bad_request
-from simulator.service import Simulation
+from simulator.faults import Decision, Faults, from_prefer
+from simulator.journal import Entry
+from simulator.routes import Routes
+from simulator.runtime import Runtime
 
 
-class SimulationState:
-    """Puts the simulation in `scope["state"]`, where handlers find it."""
+class RuntimeState:
+    """Puts the runtime in `scope["state"]`, where handlers find it."""
 
-    def __init__(self, app: ASGIApp, simulation: Simulation) -> None:
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
         self.app = app
-        self.simulation = simulation
+        self.runtime = runtime
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            scope.setdefault("state", {})["simulation"] = self.simulation
+            scope.setdefault("state", {})["runtime"] = self.runtime
         await self.app(scope, receive, send)
 
 
@@ -53,3 +61,85 @@ class BodyLimit:
 
     def _too_large(self) -> HttpError:
         return HttpError(413, "PAYLOAD_TOO_LARGE", f"Request body is over {self.max_bytes} bytes")
+
+
+class FaultInjection:
+    """Delays or fails requests to the emulated API, by fault rule or by the request's `Prefer` header.
+
+    Runs after routing and credentials, before validation and the handler: a failed request changes nothing.
+    """
+
+    def __init__(self, app: ASGIApp, faults: Faults, routes: Routes) -> None:
+        self.app = app
+        self.faults = faults
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        operation = self.routes.operation(scope["method"], scope["path"]) if scope["type"] == "http" else None
+        if operation is not None:
+            ruled = self.faults.decide(operation)
+            preferred = from_prefer(Headers(scope=scope).get("prefer"))
+            decision = Decision(ruled.delay_ms + preferred.delay_ms, preferred.error or ruled.error)
+            if decision.delay_ms > 0:
+                await asyncio.sleep(decision.delay_ms / 1000)
+            if decision.error is not None:
+                raise decision.error
+        await self.app(scope, receive, send)
+
+
+class JournalRecorder:
+    """Records every request to the emulated API (not the control API, docs or spec) in the journal."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime, routes: Routes, base_path: str, skip: tuple[str, ...]) -> None:
+        self.app = app
+        self.runtime = runtime
+        self.routes = routes
+        self.base_path = base_path
+        self.skip = skip
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith(self.base_path) or path.startswith(self.skip):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        at = self.runtime.simulation.clock.now_ms()
+        answer: dict[str, Any] = {"status": 500, "body": b""}
+
+        async def watch(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answer["status"] = message["status"]
+            elif message["type"] == "http.response.body" and answer["status"] >= 400:
+                answer["body"] += message.get("body", b"")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        finally:
+            self.runtime.journal.record(
+                Entry(
+                    time_ms=at,
+                    method=scope["method"],
+                    path=path,
+                    query=_query(scope),
+                    operation_id=self.routes.operation(scope["method"], path),
+                    status=answer["status"],
+                    latency_ms=round((time.perf_counter() - started) * 1000, 3),
+                    error=_message(answer["body"]) if answer["status"] >= 400 else None,
+                )
+            )
+
+
+def _query(scope: Scope) -> dict[str, list[str]]:
+    from urllib.parse import parse_qs
+
+    raw = scope.get("query_string", b"").decode("latin-1")
+    return {key: values for key, values in parse_qs(raw, keep_blank_values=True).items()}
+
+
+def _message(body: bytes) -> str | None:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body.decode("utf-8", "replace")[:500] or None
+    return str(data.get("message")) if isinstance(data, dict) and "message" in data else None

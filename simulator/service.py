@@ -1,18 +1,22 @@
-"""The simulation service: one method per use case of the Clients API, over the registry and the clock."""
+"""The simulation service: one method per use case of the Clients API and of the simulator's controls."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
+from simulator.domain import churn as churning
 from simulator.domain import client as clients
+from simulator.domain.churn import Churn
 from simulator.domain.client import Client
 from simulator.domain.clock import Clock
 from simulator.domain.errors import ClientNotFound
-from simulator.domain.population import PopulationSpec, generate, node_names
+from simulator.domain.population import PopulationSpec, arrivals, generate, node_names
 from simulator.domain.query import ClientQuery, Page, select
 from simulator.domain.registry import Registry
+from simulator.domain.snapshot import FORMAT, InvalidState, client_from_data, client_to_data
 from simulator.domain.subscription import SubscribeRequest, Subscription, check_subscribe, check_unsubscribe
 
 
@@ -23,25 +27,52 @@ class Snapshot:
     now_ms: int
 
 
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What the population is generated from: a named scenario's spec and churn."""
+
+    spec: PopulationSpec
+    churn: Churn | None = None
+    scenario: str = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    scenario: str
+    seed: int
+    nodes: list[str]
+    clients: int
+    churn: Churn | None
+    now_ms: int
+    frozen: bool
+
+
 class Simulation:
     """A simulated EMQX deployment. Every method is atomic: concurrent calls never see half-applied state."""
 
-    def __init__(self, clock: Clock, spec: PopulationSpec) -> None:
+    def __init__(
+        self, clock: Clock, spec: PopulationSpec, churn: Churn | None = None, scenario: str = "default"
+    ) -> None:
         self.clock = clock
-        self.spec = spec
-        self.nodes = node_names(spec.nodes)
-        self._registry = Registry(generate(spec))
         self._lock = threading.RLock()
+        self._install(Setup(spec, churn, scenario), Registry(generate(spec)), spec.now_ms)
 
     @classmethod
     def generated(cls, clock: Clock, seed: int, size: int, nodes: int) -> Simulation:
         return cls(clock, PopulationSpec(seed=seed, clients=size, nodes=nodes, now_ms=clock.now_ms()))
 
-    def reset(self) -> None:
-        """Back to the population as generated at start: every kick and subscription undone."""
-        registry = Registry(generate(self.spec))
-        with self._lock:
-            self._registry = registry
+    @property
+    def spec(self) -> PopulationSpec:
+        return self._setup.spec
+
+    def _install(self, setup: Setup, registry: Registry, last_tick_ms: int) -> None:
+        self._setup = setup
+        self.nodes = node_names(setup.spec.nodes)
+        self._registry = registry
+        self._last_tick_ms = last_tick_ms
+        self._arrive = arrivals(setup.spec) if setup.churn is not None else None
+
+    # The emulated API
 
     def list_clients(self, query: ClientQuery, page: int, limit: int) -> tuple[Page, Snapshot]:
         with self._lock:
@@ -87,13 +118,80 @@ class Simulation:
             for topic in topics:
                 clients.unsubscribe(client, topic)
 
+    # The simulator's controls
+
     def size(self) -> int:
         with self._lock:
             self._tick()
             return len(self._registry)
 
+    def status(self) -> Status:
+        with self._lock:
+            now = self._tick()
+            setup = self._setup
+            return Status(
+                setup.scenario, setup.spec.seed, self.nodes, len(self._registry), setup.churn, now, self.clock.is_frozen
+            )
+
+    def reset(self) -> None:
+        """Back to the start state of the current seed and scenario: every change undone."""
+        self.regenerate(self._setup)
+
+    def regenerate(self, setup: Setup) -> None:
+        """A new population from `setup`, as of the clock's present instant for a new spec."""
+        spec = setup.spec
+        registry = Registry(generate(spec))
+        with self._lock:
+            self._install(setup, registry, spec.now_ms)
+            self._tick()
+
+    def advance(self, seconds: float) -> int:
+        with self._lock:
+            self.clock.advance(seconds)
+            return self._tick()
+
+    def set_clock(self, at_ms: int | None = None, frozen: bool | None = None) -> int:
+        with self._lock:
+            if at_ms is not None:
+                self.clock.set(at_ms)
+            if frozen is True:
+                self.clock.freeze()
+            elif frozen is False:
+                self.clock.resume()
+            return self._tick()
+
+    def export_state(self) -> dict[str, Any]:
+        with self._lock:
+            now = self._tick()
+            setup = self._setup
+            return {
+                "format": FORMAT,
+                "scenario": setup.scenario,
+                "spec": {**asdict(setup.spec), "explicit": [dict(item) for item in setup.spec.explicit]},
+                "churn": None if setup.churn is None else asdict(setup.churn),
+                "clock": {"now_ms": now, "frozen": self.clock.is_frozen},
+                "last_tick_ms": self._last_tick_ms,
+                "clients": [client_to_data(client) for client in self._registry.descending()],
+            }
+
+    def import_state(self, data: Any) -> None:
+        """Replace the whole state with an exported one; nothing changes unless all of it is valid."""
+        setup, registry, clock, last_tick = _read_state(data)
+        with self._lock:
+            self.clock.set(clock["now_ms"])
+            if clock["frozen"]:
+                self.clock.freeze()
+            else:
+                self.clock.resume()
+            self._install(setup, registry, last_tick)
+
     def _tick(self) -> int:
         now = self.clock.now_ms()
+        if self._arrive is not None and self._setup.churn is not None and now > self._last_tick_ms:
+            churning.apply(
+                self._setup.churn, self._registry, self._setup.spec.seed, self._last_tick_ms, now, self._arrive
+            )
+        self._last_tick_ms = max(self._last_tick_ms, now)
         self._registry.expire(now)
         return now
 
@@ -102,3 +200,39 @@ class Simulation:
         if client is None:
             raise ClientNotFound(clientid)
         return client
+
+
+def _read_state(data: Any) -> tuple[Setup, Registry, dict[str, Any], int]:
+    if not isinstance(data, dict):
+        raise InvalidState("state", "expected an object")
+    if data.get("format") != FORMAT:
+        raise InvalidState("format", f"expected {FORMAT!r}")
+    raw_spec = data.get("spec")
+    if not isinstance(raw_spec, dict):
+        raise InvalidState("spec", "expected an object")
+    try:
+        spec = PopulationSpec(**{**raw_spec, "protocols": tuple(raw_spec.get("protocols", (85, 8, 7))),
+                                 "explicit": tuple(raw_spec.get("explicit", ()))})  # fmt: skip
+        churn = None if data.get("churn") is None else Churn(**data["churn"])
+    except TypeError as error:
+        raise InvalidState("spec", str(error)) from None
+    if not isinstance(spec.seed, int) or not isinstance(spec.nodes, int) or not 1 <= spec.nodes <= 250:
+        raise InvalidState("spec", "seed and nodes must be integers, nodes from 1 to 250")
+    clock = data.get("clock")
+    if (
+        not isinstance(clock, dict)
+        or not isinstance(clock.get("now_ms"), int)
+        or not isinstance(clock.get("frozen"), bool)
+    ):
+        raise InvalidState("clock", "expected {now_ms: integer, frozen: boolean}")
+    items = data.get("clients")
+    if not isinstance(items, list):
+        raise InvalidState("clients", "expected a list")
+    loaded = [client_from_data(f"clients[{index}]", item) for index, item in enumerate(items)]
+    if len({client.clientid for client in loaded}) != len(loaded):
+        raise InvalidState("clients", "a clientid appears twice")
+    last_tick = data.get("last_tick_ms", clock["now_ms"])
+    if not isinstance(last_tick, int):
+        raise InvalidState("last_tick_ms", "expected an integer")
+    scenario = str(data.get("scenario", "default"))
+    return Setup(replace(spec), churn, scenario), Registry(loaded), clock, last_tick

@@ -14,6 +14,7 @@ SPEC_DIR = next(
     _PACKAGE.parent / "openapi",
 )
 CLIENTS_SPEC = SPEC_DIR / "clients.yaml"
+CONTROL_SPEC = SPEC_DIR / "control.yaml"
 CHECKS_CONFIG = SPEC_DIR / "schemathesis.toml"
 """How schemathesis checks a deployment against the contract (the statuses two checks accept)."""
 
@@ -26,7 +27,7 @@ def load(path: Path = CLIENTS_SPEC) -> dict[str, Any]:
 
 def check(path: Path = CLIENTS_SPEC) -> None:
     """Raise `openapi_spec_validator` errors if the spec at `path` is not valid OpenAPI 3.0."""
-    validate(load(path))
+    validate(load(path), base_uri=path.resolve().as_uri())
 
 
 def path_methods(document: dict[str, Any]) -> dict[str, list[str]]:

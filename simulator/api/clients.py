@@ -12,12 +12,13 @@ from simulator import views
 from simulator.domain.client import ConnState, SubOpts
 from simulator.domain.query import ClientQuery, canonical_ip, epoch_ms
 from simulator.domain.subscription import SubscribeRequest
+from simulator.runtime import Runtime
 from simulator.service import Simulation
 
 
 def _simulation() -> Simulation:
-    simulation: Simulation = scope["state"]["simulation"]
-    return simulation
+    runtime: Runtime = scope["state"]["runtime"]
+    return runtime.simulation
 
 
 def _json(body: Any) -> Response:

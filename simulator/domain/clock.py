@@ -33,11 +33,25 @@ class Clock:
         """Move the clock forward; a frozen clock stays frozen at the later instant."""
         if seconds < 0:
             raise ValueError("the clock only moves forward")
-        delta = int(seconds * 1000)
+        self.set(self.now_ms() + int(seconds * 1000))
+
+    def set(self, at_ms: int) -> None:
+        """Jump to `at_ms`; a running clock keeps running from there."""
         if self._frozen_at_ms is not None:
-            self._frozen_at_ms += delta
+            self._frozen_at_ms = at_ms
         else:
-            self._offset_ms += delta
+            self._offset_ms += at_ms - self.now_ms()
+
+    def freeze(self) -> None:
+        self._frozen_at_ms = self.now_ms()
+
+    def resume(self) -> None:
+        """Let a frozen clock run again, from the instant it was frozen at."""
+        if self._frozen_at_ms is not None:
+            at = self._frozen_at_ms
+            self._frozen_at_ms = None
+            self._offset_ms = 0
+            self.set(at)
 
 
 def parse_instant(text: str) -> int:

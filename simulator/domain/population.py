@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from ipaddress import ip_address
+from typing import Any
 
 from faker import Faker
 
@@ -23,6 +25,14 @@ class PopulationSpec:
     clients: int
     nodes: int
     now_ms: int
+    documented: bool = True
+    """Whether the published document's clients (`client_1`, `mqttx_07cb8109`) come first."""
+    protocols: tuple[float, float, float] = (85, 8, 7)
+    """Weights of MQTT, MQTT-SN and CoAP among generated clients."""
+    fill_subscriptions: bool = False
+    """Whether every client holds exactly `subscriptions_max` subscriptions."""
+    explicit: tuple[Mapping[str, Any], ...] = field(default=())
+    """Clients given field by field (`clientid` required); the rest of each is generated."""
 
 
 def node_names(count: int) -> list[str]:
@@ -81,20 +91,52 @@ def documented_clients(node: str, now_ms: int) -> list[Client]:
 
 
 def generate(spec: PopulationSpec) -> list[Client]:
-    """`spec.clients` clients, the documented ones first; the same spec always gives the same clients."""
+    """The documented clients, the explicit ones, then generated ones up to `spec.clients` in all."""
     rng = random.Random(spec.seed)
     fake = Faker("en_US")
     fake.seed_instance(spec.seed)
     nodes = node_names(spec.nodes)
-    clients = documented_clients(nodes[0], spec.now_ms)[: spec.clients]
+    clients = documented_clients(nodes[0], spec.now_ms)[: spec.clients] if spec.documented else []
     taken = {client.clientid for client in clients}
+    for fields_given in spec.explicit:
+        clientid = str(fields_given["clientid"])
+        if clientid in taken:
+            raise ValueError(f"clientid {clientid!r} is given twice")
+        taken.add(clientid)
+        generated = _client(rng, fake, clientid, rng.choice(nodes), spec)
+        clients.append(_override(rng, generated, fields_given, spec.now_ms))
     while len(clients) < spec.clients:
         clientid = _clientid(rng, fake)
         if clientid in taken:
             continue
         taken.add(clientid)
-        clients.append(_client(rng, fake, clientid, rng.choice(nodes), spec.now_ms))
+        clients.append(_client(rng, fake, clientid, rng.choice(nodes), spec))
     return clients
+
+
+IDENTITY_FIELDS = frozenset(f.name for f in fields(Identity)) - {"clientid"}
+LIMIT_FIELDS = frozenset(f.name for f in fields(Limits))
+
+
+def _override(rng: random.Random, client: Client, given: Mapping[str, Any], now_ms: int) -> Client:
+    """`client` with the fields a scenario gives; timestamps are drawn again when the state is given."""
+    identity = replace(client.identity, **{k: v for k, v in given.items() if k in IDENTITY_FIELDS})
+    if identity.clean_start != (identity.expiry_interval == 0):
+        identity = replace(identity, clean_start=identity.expiry_interval == 0)
+    state = ConnState(given.get("state", client.state))
+    if state is ConnState.DISCONNECTED and identity.expiry_interval == 0:
+        identity = replace(identity, expiry_interval=7200, clean_start=False)
+    limits = replace(client.limits, **{k: v for k, v in given.items() if k in LIMIT_FIELDS})
+    result = replace(client, identity=identity, limits=limits)
+    if "state" in given or identity != client.identity:
+        result.state, result.created_at_ms, result.connected_at_ms, result.disconnected_at_ms = _timeline(
+            rng, identity.expiry_interval, identity.clean_start, now_ms, state
+        )
+    if "subscriptions" in given:
+        result.subscriptions = {topic: SubOpts(qos=int(qos)) for topic, qos in given["subscriptions"].items()}
+    elif result.state is ConnState.IDLE or len(result.subscriptions) > limits.subscriptions_max:
+        result.subscriptions = {}
+    return result
 
 
 def _clientid(rng: random.Random, fake: Faker) -> str:
@@ -116,13 +158,15 @@ def _clientid(rng: random.Random, fake: Faker) -> str:
     return f"{fake.user_name()}_{rng.randrange(1000):03d}"
 
 
-def _client(rng: random.Random, fake: Faker, clientid: str, node: str, now_ms: int) -> Client:
-    protocol = rng.random()
-    if protocol < 0.85:
+def _client(rng: random.Random, fake: Faker, clientid: str, node: str, spec: PopulationSpec) -> Client:
+    now_ms = spec.now_ms
+    mqtt, mqtt_sn, coap = spec.protocols
+    protocol = rng.random() * (mqtt + mqtt_sn + coap)
+    if protocol < mqtt:
         proto_name, proto_ver = "MQTT", rng.choices((5, 4, 3), weights=(55, 35, 10))[0]
         listener = rng.choices(("tcp:default", "ssl:default", "ws:default", "wss:default"), weights=(45, 30, 10, 15))[0]
         clean_start = rng.random() < 0.75
-    elif protocol < 0.93:
+    elif protocol < mqtt + mqtt_sn:
         proto_name, proto_ver, listener, clean_start = "MQTT-SN", 1, "mqttsn:udp:default", True
     else:
         proto_name, proto_ver, listener, clean_start = "CoAP", 1, "coap:udp:default", True
@@ -154,7 +198,10 @@ def _client(rng: random.Random, fake: Faker, clientid: str, node: str, now_ms: i
     )
     limits = Limits(subscriptions_max=rng.choices((10, 32, 100), weights=(80, 10, 10))[0])
     state, created, connected, disconnected = _timeline(rng, expiry, clean_start, now_ms)
-    subscriptions = {} if state is ConnState.IDLE else _subscriptions(rng, clientid, identity, limits.subscriptions_max)
+    wanted = limits.subscriptions_max if spec.fill_subscriptions else None
+    subscriptions = (
+        {} if state is ConnState.IDLE else _subscriptions(rng, clientid, identity, limits.subscriptions_max, wanted)
+    )
     return Client(
         identity=identity,
         limits=limits,
@@ -168,15 +215,25 @@ def _client(rng: random.Random, fake: Faker, clientid: str, node: str, now_ms: i
 
 
 def _timeline(
-    rng: random.Random, expiry: int, clean_start: bool, now_ms: int
+    rng: random.Random, expiry: int, clean_start: bool, now_ms: int, state: ConnState | None = None
 ) -> tuple[ConnState, int, int, int | None]:
-    """State and (created_at, connected_at, disconnected_at), ordered and all at or before `now_ms`."""
-    if expiry > 0 and rng.random() < 0.5:
+    """State and (created_at, connected_at, disconnected_at), ordered and all at or before `now_ms`.
+
+    The state is drawn unless given; `disconnected` needs `expiry > 0`.
+    """
+    if state is None:
+        if expiry > 0 and rng.random() < 0.5:
+            state = ConnState.DISCONNECTED
+        elif rng.random() < 0.03:
+            state = ConnState.IDLE
+        else:
+            state = ConnState.CONNECTED
+    if state is ConnState.DISCONNECTED:
         disconnected = now_ms - int(rng.uniform(0.01, 0.9) * expiry * 1000)
         connected = disconnected - 1000 - int(min(30 * DAY_MS, rng.expovariate(1 / (2 * 3_600_000))))
         created = connected if rng.random() < 0.5 else connected - int(rng.uniform(0, expiry) * 1000)
         return ConnState.DISCONNECTED, created, connected, disconnected
-    if rng.random() < 0.03:
+    if state is ConnState.IDLE:
         connected = now_ms - rng.randrange(100, 5000)
         return ConnState.IDLE, connected, connected, None
     connected = now_ms - 1000 - int(min(30 * DAY_MS, rng.expovariate(1 / (3 * DAY_MS))))
@@ -200,9 +257,13 @@ TOPIC_TEMPLATES = (
 )
 
 
-def _subscriptions(rng: random.Random, clientid: str, identity: Identity, maximum: int) -> dict[str, SubOpts]:
+def _subscriptions(
+    rng: random.Random, clientid: str, identity: Identity, maximum: int, wanted: int | None = None
+) -> dict[str, SubOpts]:
     roll = rng.random()
-    if roll < 0.3:
+    if wanted is not None:
+        count = wanted
+    elif roll < 0.3:
         count = 0
     elif roll < 0.8:
         count = rng.randint(1, 3)
@@ -248,3 +309,19 @@ def _traffic(rng: random.Random, state: ConnState, subscribed: bool, limits: Lim
         reductions_base=rng.randint(5000, 40000),
         reductions_rate=rng.uniform(0.5, 5.0),
     )
+
+
+def arrivals(spec: PopulationSpec) -> Callable[[random.Random, int, int], Client]:
+    """A factory of newly connected clients for churn, drawing from the random source it is given."""
+    fake = Faker("en_US")
+    nodes = node_names(spec.nodes)
+
+    def arrive(rng: random.Random, sequence: int, at_ms: int) -> Client:
+        fake.seed_instance(rng.getrandbits(32))
+        clientid = f"{_clientid(rng, fake)}-{sequence:x}"
+        client = _client(rng, fake, clientid, rng.choice(nodes), replace(spec, now_ms=at_ms))
+        client.state, client.created_at_ms, client.connected_at_ms = ConnState.CONNECTED, at_ms, at_ms
+        client.disconnected_at_ms = None
+        return client
+
+    return arrive

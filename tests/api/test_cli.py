@@ -23,7 +23,9 @@ def _config(argv: list[str], env: dict[str, str] | None = None) -> Config:
 
 def test_defaults() -> None:
     config = _config([])
-    assert (config.host, config.port, config.clients, config.nodes) == ("127.0.0.1", 18083, 1000, 3)
+    assert (config.host, config.port, config.clients, config.nodes) == ("127.0.0.1", 18083, None, None)
+    assert (config.scenario, config.scenario_dirs, config.churn, config.journal_size) == ("default", (), False, 1000)
+    assert config.state_file is None
     assert (config.app_id, config.app_secret, config.frozen_at_ms) == ("app_id", "app_secret", None)
     assert (config.lenient, config.validate_responses, config.cors_origins) == (False, False, ("*",))
     assert config.base_url == "http://127.0.0.1:18083/api/v5"

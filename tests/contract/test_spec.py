@@ -76,7 +76,7 @@ def test_validator_reports_a_broken_spec(document: dict[str, Any]) -> None:
 def test_validate_command_prints_ok() -> None:
     done = subprocess.run([sys.executable, "-m", "simulator", "validate"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().endswith("clients.yaml: OK")
+    assert [line.rsplit("/", 1)[-1] for line in done.stdout.splitlines()] == ["clients.yaml: OK", "control.yaml: OK"]
 
 
 def test_every_example_matches_its_schema(document: dict[str, Any]) -> None:

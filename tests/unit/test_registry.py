@@ -44,15 +44,26 @@ def test_disconnected_sessions_expire_with_time() -> None:
 
 
 def test_clock_real_frozen_and_advanced() -> None:
-    ticks = iter([100.0, 101.5, 101.5])
-    clock = Clock(lambda: next(ticks))
-    assert clock.now_ms() == 100_000
+    real = [100.0]
+    clock = Clock(lambda: real[0])
+    assert clock.now_ms() == 100_000 and not clock.is_frozen
     clock.advance(10)
+    assert clock.now_ms() == 110_000
+    real[0] = 101.5
     assert clock.now_ms() == 111_500
+    clock.freeze()
+    real[0] = 200.0
+    assert clock.is_frozen and clock.now_ms() == 111_500
+    clock.advance(0.5)
+    assert clock.now_ms() == 112_000
+    clock.set(50_000)
+    assert clock.now_ms() == 50_000
+    clock.resume()
+    assert not clock.is_frozen and clock.now_ms() == 50_000
+    real[0] = 201.0
+    assert clock.now_ms() == 51_000
     frozen = Clock.frozen(5_000)
     assert frozen.is_frozen and frozen.now_ms() == 5_000
-    frozen.advance(1.5)
-    assert frozen.now_ms() == 6_500
     with pytest.raises(ValueError):
         frozen.advance(-1)
 

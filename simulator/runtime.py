@@ -1,0 +1,35 @@
+"""Everything a running simulator holds, handed to handlers through each request's state."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from simulator.config import Config
+from simulator.domain.clock import Clock
+from simulator.faults import Faults
+from simulator.journal import Journal
+from simulator.scenarios import Catalog, Scenario, setup_for
+from simulator.service import Simulation
+
+
+@dataclass
+class Runtime:
+    """The simulation with its controls: fault rules, request journal, scenario catalog."""
+
+    config: Config
+    simulation: Simulation
+    faults: Faults
+    journal: Journal
+    catalog: Catalog
+    scenario: Scenario
+
+    @classmethod
+    def start(cls, config: Config) -> Runtime:
+        """A runtime for `config`; raises `ScenarioError` for a scenario that cannot be used."""
+        clock = Clock(time.time) if config.frozen_at_ms is None else Clock.frozen(config.frozen_at_ms)
+        catalog = Catalog(config.scenario_dirs)
+        scenario = catalog.find(config.scenario)
+        setup = setup_for(scenario, clock.now_ms(), config.seed, config.clients, config.nodes, config.churn)
+        simulation = Simulation(clock, setup.spec, setup.churn, setup.scenario)
+        return cls(config, simulation, Faults(config.seed), Journal(config.journal_size), catalog, scenario)
