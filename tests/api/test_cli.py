@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -130,3 +131,90 @@ def test_serve_prints_where_it_is_and_stops_cleanly_on_sigterm() -> None:
     assert server.returncode == 0, err
     assert f"{base}" in out and f"{base}/ui/" in out and "app_id:app_secret" in out
     assert "Traceback" not in err
+
+
+class Server:
+    """`python -m simulator serve` on a free loopback port, stopped by SIGTERM."""
+
+    def __init__(self, *flags: str) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}/api/v5"
+        command = [sys.executable, "-m", "simulator", "serve", "--port", str(self.port), "--log-level", "warning"]
+        self.process = subprocess.Popen([*command, *flags], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def ready(self) -> None:
+        for _ in range(150):
+            if self.process.poll() is not None:
+                raise AssertionError(self.process.communicate()[1])
+            try:
+                httpx.get(f"{self.base}/clients?_limit=1", auth=("app_id", "app_secret"), timeout=1)
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise AssertionError("the simulator did not start")
+
+    def stop(self) -> tuple[int, str, str]:
+        self.process.send_signal(signal.SIGTERM)
+        out, err = self.process.communicate(timeout=20)
+        return self.process.returncode, out, err
+
+
+def test_state_file_survives_a_restart(tmp_path: Path) -> None:
+    state = tmp_path / "state" / "sim.json"
+    auth = ("app_id", "app_secret")
+    first = Server("--clients", "60", "--state-file", str(state), "--clock", "2023-09-15T09:36:20Z")
+    try:
+        first.ready()
+        assert httpx.delete(f"{first.base}/clients/client_1", auth=auth).status_code == 204
+        body = [{"topic": "kept/#", "qos": 1}]
+        assert (
+            httpx.post(f"{first.base}/clients/mqttx_07cb8109/subscribe/bulk", auth=auth, json=body).status_code == 200
+        )
+        listing = httpx.get(f"{first.base}/clients?_limit=10000", auth=auth).content
+    finally:
+        code, out, _ = first.stop()
+    assert code == 0 and f"State saved to {state}" in out and state.exists()
+    second = Server("--clients", "60", "--state-file", str(state))
+    try:
+        second.ready()
+        assert httpx.get(f"{second.base}/clients/client_1", auth=auth).status_code == 404
+        assert httpx.get(f"{second.base}/clients/mqttx_07cb8109", auth=auth).json()["subscriptions_cnt"] == 1
+        assert httpx.get(f"{second.base}/clients?_limit=10000", auth=auth).content == listing
+        assert httpx.get(f"{second.base}/_sim/clock", auth=auth).json()["frozen"] is True
+    finally:
+        assert second.stop()[0] == 0
+
+
+def test_a_corrupt_state_file_is_a_clear_error(tmp_path: Path) -> None:
+    state = tmp_path / "broken.json"
+    state.write_text('{"format": "emqx-sim-state/1", "scenario": "x", "spec": {}', encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "serve", "--port", str(_free_port()), "--state-file", str(state)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()]
+    assert str(state) in done.stderr and "not JSON" in done.stderr and "Traceback" not in done.stderr
+    assert state.read_text(encoding="utf-8").endswith('"spec": {}')
+
+
+def test_a_malformed_scenario_names_the_file_and_the_field(tmp_path: Path) -> None:
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text("description: broken\npopulation:\n  clients: many\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "serve", "--port", str(_free_port()), "--scenario", str(scenario)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert f"{scenario}: population.clients: 'many' is not of type 'integer'" in done.stderr
+    assert "Traceback" not in done.stderr
+    unknown = subprocess.run(
+        [sys.executable, "-m", "simulator", "serve", "--scenario", "nope"], capture_output=True, text=True, check=False
+    )
+    assert unknown.returncode == 2 and "unknown scenario 'nope'" in unknown.stderr
