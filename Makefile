@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 ARGS    ?=
 
-.PHONY: install serve test check unit fuzz validate clean
+.PHONY: install serve test check fuzz validate docs chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,17 @@ check: $(STAMP) ## ruff format check, ruff lint, mypy strict on simulator/
 	$(BIN)/ruff check simulator tests
 	$(BIN)/mypy
 
-test: check ## lint, type-check and run the whole test suite
+chromium: ## Debian's Chromium and ChromeDriver for the browser tests, installed when missing
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+test: check chromium ## lint, type-check and run the whole test suite (browser tests included)
 	$(BIN)/pytest
+
+docs: $(STAMP) ## write the API reference (HTML, Markdown, specs) into site/
+	$(BIN)/emqx-sim docs --out site
 
 fuzz: $(STAMP) ## deep schemathesis pass: 1000 examples per operation in process and over HTTP, 20000 stateful steps (long)
 	EMQX_SIM_FUZZ=deep $(BIN)/pytest -p no:cacheprovider -v tests/contract/test_schemathesis.py \

@@ -139,6 +139,13 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         scenario_dirs=[Path(p) for p in default("scenario-dir", "").split(":") if p],
     )
     commands.add_parser("validate", help="check that the contract is valid OpenAPI 3.0")
+    docs = commands.add_parser(
+        "docs",
+        help="write the API reference (HTML, Markdown, and the specs as JSON and YAML)",
+        description="Write the API reference generated from the contract into a directory: index.html "
+        "(self-contained), clients-api.md and control-api.md, and openapi/*.json and *.yaml.",
+    )
+    docs.add_argument("--out", type=Path, required=True, help="directory to write into (created when missing)")
     contract = commands.add_parser(
         "contract-test",
         help="check a running deployment (the simulator or a real one) against the contract",
@@ -189,6 +196,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         return validate()
     if args.command == "contract-test":
         return contract_test(args)
+    if args.command == "docs":
+        return write_docs(args.out)
     return serve(config_from(args))
 
 
@@ -205,6 +214,19 @@ def contract_test(args: argparse.Namespace) -> int:
         junit=args.junit,
     )
     return run(test)
+
+
+def write_docs(out: Path) -> int:
+    from simulator.docs import write
+
+    try:
+        written = write(out)
+    except OSError as error:
+        print(f"emqx-sim docs: {out}: {error.strerror}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0
 
 
 def validate() -> int:

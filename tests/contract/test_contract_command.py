@@ -4,44 +4,21 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from simulator.app import create_app
 from simulator.cli import main
 from tests.conftest import AUTH, make_config
+from tests.servers import serving
 
 Asgi = Callable[..., Any]
 DEEP = os.environ.get("EMQX_SIM_FUZZ") == "deep"
-
-
-@contextmanager
-def serving(app: Asgi) -> Iterator[str]:
-    """Serve `app` on a free 127.0.0.1 port in a thread; yield its API base URL; stop it."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        for _ in range(200):
-            if server.started:
-                break
-            threading.Event().wait(0.05)
-        yield f"http://127.0.0.1:{port}/api/v5"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def off_contract_lookup(app: Asgi) -> Asgi:

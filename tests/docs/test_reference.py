@@ -1,0 +1,158 @@
+"""The generated reference covers the whole contract, derived from the spec, and is the same on every run."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from simulator import spec
+from simulator.cli import main
+from simulator.docs import resolve, write
+
+SPECS = [(spec.CLIENTS_SPEC, "clients"), (spec.CONTROL_SPEC, "control")]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    write(out)
+    return out
+
+
+def _operations(path: Path) -> list[tuple[str, str, dict[str, object], list[dict[str, object]]]]:
+    document = spec.load(path)
+    resolved = resolve(document, document, path.parent)
+    found = []
+    for route, item in resolved["paths"].items():
+        for method in ("get", "put", "post", "delete"):
+            if method in item:
+                op = item[method]
+                found.append((method.upper(), route, op, item.get("parameters", []) + op.get("parameters", [])))
+    return found
+
+
+def _schema_fields(schema: dict[str, object], prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    items = schema.get("items")
+    if isinstance(items, dict):
+        return _schema_fields(items, f"{prefix}[].") if items.get("properties") else names
+    for name, sub in (schema.get("properties") or {}).items():  # type: ignore[attr-defined]
+        names.add(f"{prefix}{name}")
+        nested = sub.get("items", sub) if sub.get("type") == "array" else sub
+        if nested.get("properties"):
+            names |= _schema_fields(nested, f"{prefix}{name}{'[]' if sub.get('type') == 'array' else ''}.")
+    return names
+
+
+def _expected_names(path: Path) -> set[str]:
+    """Every operation, parameter and (nested) field of the spec at `path`."""
+    names: set[str] = set()
+    for _, _, op, parameters in _operations(path):
+        names.add(str(op["operationId"]))
+        names |= {str(p["name"]) for p in parameters}
+        body = op.get("requestBody", {}).get("content", {}).get("application/json")  # type: ignore[attr-defined]
+        if body:
+            names |= _schema_fields(body["schema"])
+        for response in op["responses"].values():  # type: ignore[attr-defined]
+            content = response.get("content", {}).get("application/json")
+            if content:
+                names |= _schema_fields(content["schema"])
+    return names
+
+
+class _Cells(HTMLParser):
+    """The text of every `td.field-name` cell and every operation section's id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+        self.operations: list[tuple[str, str, str]] = []
+        self._in_name = False
+        self._text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "td" and attributes.get("class") == "field-name":
+            self._in_name, self._text = True, ""
+        if tag == "section" and attributes.get("class") == "operation":
+            self.operations.append(
+                (str(attributes["data-operation-id"]), str(attributes["data-method"]), str(attributes["data-path"]))
+            )
+        if tag == "span" and self._in_name:
+            self.names.add(self._text.strip())
+            self._in_name = False
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._in_name:
+            self.names.add(self._text.strip())
+            self._in_name = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_name:
+            self._text += data
+
+
+def test_html_covers_every_operation_parameter_and_field(site: Path) -> None:
+    cells = _Cells()
+    cells.feed((site / "index.html").read_text(encoding="utf-8"))
+    for path, _ in SPECS:
+        expected = {(str(op["operationId"]), method, route) for method, route, op, _ in _operations(path)}
+        assert expected <= set(cells.operations)
+        names = _expected_names(path) - {str(op["operationId"]) for _, _, op, _ in _operations(path)}
+        assert names - cells.names == set(), f"{path.name}: missing from index.html"
+    assert len(cells.operations) == len(_operations(spec.CLIENTS_SPEC)) + len(_operations(spec.CONTROL_SPEC))
+
+
+@pytest.mark.parametrize(("path", "slug"), SPECS)
+def test_markdown_covers_every_operation_parameter_and_field(site: Path, path: Path, slug: str) -> None:
+    text = (site / f"{slug}-api.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"^\| ([^|]+?) \|", text, flags=re.MULTILINE))
+    for method, route, op, _ in _operations(path):
+        assert f"\n{method} {route}\n" in text, f"{method} {route}"
+        assert f"## {op['summary']}" in text
+    names = _expected_names(path) - {str(op["operationId"]) for _, _, op, _ in _operations(path)}
+    assert {name.replace("|", "\\|") for name in names} - rows == set()
+    assert "| Name | Type | Description |" in text
+
+
+def test_markdown_keeps_the_published_documents_style(site: Path) -> None:
+    text = (site / "clients-api.md").read_text(encoding="utf-8")
+    assert "| data[].clientid | String | Client identifier. |" in text
+    assert "| meta.hasnext | Boolean | Whether a later page holds at least one client. |" in text
+    assert "curl -u app_id:app_secret -X GET {api}/clients" in text
+    subscribe = """-X POST -H 'Content-Type: application/json' -d '{"topic": "t/a", "qos": 1}'"""
+    assert f"curl -u app_id:app_secret {subscribe} {{api}}/clients/client_1/subscribe" in text
+    for code in ("BAD_REQUEST", "INVALID_PARAMETER", "CLIENTID_NOT_FOUND", "AUTHORIZATION_HEADER_ERROR",
+                 "BAD_API_KEY_OR_SECRET", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"):  # fmt: skip
+        assert f"`{code}`" in text
+    assert "HTTP Basic" in text
+
+
+def test_html_needs_no_network(site: Path) -> None:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "<script" not in html
+
+
+def test_specs_are_written_whole_for_client_generators(site: Path) -> None:
+    for _, slug in SPECS:
+        as_json = json.loads((site / "openapi" / f"{slug}.json").read_text(encoding="utf-8"))
+        as_yaml = yaml.safe_load((site / "openapi" / f"{slug}.yaml").read_text(encoding="utf-8"))
+        assert as_json == as_yaml
+        assert "$ref" not in json.dumps(as_json)
+        from openapi_spec_validator import validate
+
+        validate(as_json)
+
+
+def test_generation_is_deterministic(tmp_path: Path, site: Path) -> None:
+    again = tmp_path / "again"
+    assert main(["docs", "--out", str(again)]) == 0
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            assert (again / path.relative_to(site)).read_bytes() == path.read_bytes(), path.name
