@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from simulator.config import Config
 from simulator.domain.clock import Clock
 from simulator.faults import Faults
 from simulator.journal import Journal
+from simulator.rendering import Renderer
 from simulator.scenarios import Catalog, Scenario, setup_for
 from simulator.service import Simulation
 
@@ -23,6 +24,7 @@ class Runtime:
     journal: Journal
     catalog: Catalog
     scenario: Scenario
+    renderer: Renderer = field(default_factory=Renderer)
 
     @classmethod
     def start(cls, config: Config) -> Runtime:

@@ -77,6 +77,10 @@ class Simulation:
     def list_clients(self, query: ClientQuery, page: int, limit: int) -> tuple[Page, Snapshot]:
         with self._lock:
             now = self._tick()
+            if query.empty:
+                start, size = (page - 1) * limit, len(self._registry)
+                window = self._registry.window(start, start + limit)
+                return Page(window, page, limit, hasnext=size > start + limit, count=size), Snapshot(now)
             return select(self._registry.descending(), query, page, limit), Snapshot(now)
 
     def get_client(self, clientid: str) -> tuple[Client, Snapshot]:

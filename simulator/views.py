@@ -77,11 +77,15 @@ def client_view(client: Client, now_ms: int) -> Json:
     return view
 
 
-def page_view(page: Page, now_ms: int) -> Json:
+def page_meta(page: Page) -> Json:
     meta: Json = {"page": page.page, "limit": page.limit, "hasnext": page.hasnext}
     if page.count is not None:
         meta["count"] = page.count
-    return {"meta": meta, "data": [client_view(client, now_ms) for client in page.clients]}
+    return meta
+
+
+def page_view(page: Page, now_ms: int) -> Json:
+    return {"meta": page_meta(page), "data": [client_view(client, now_ms) for client in page.clients]}
 
 
 def subscription_view(subscription: Subscription) -> Json:

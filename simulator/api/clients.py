@@ -16,9 +16,17 @@ from simulator.runtime import Runtime
 from simulator.service import Simulation
 
 
-def _simulation() -> Simulation:
+def _runtime() -> Runtime:
     runtime: Runtime = scope["state"]["runtime"]
-    return runtime.simulation
+    return runtime
+
+
+def _simulation() -> Simulation:
+    return _runtime().simulation
+
+
+def _bytes(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
 
 
 def _json(body: Any) -> Response:
@@ -72,13 +80,15 @@ async def listClients(
         gte_connected_at=_ms(_gte_connected_at),
         lte_connected_at=_ms(_lte_connected_at),
     )
-    page, snapshot = _simulation().list_clients(query, _page, _limit)
-    return _json(views.page_view(page, snapshot.now_ms))
+    runtime = _runtime()
+    page, snapshot = runtime.simulation.list_clients(query, _page, _limit)
+    return _bytes(runtime.renderer.page(page, snapshot.now_ms))
 
 
 async def getClient(clientid: str) -> Response:
-    client, snapshot = _simulation().get_client(clientid)
-    return _json(views.client_view(client, snapshot.now_ms))
+    runtime = _runtime()
+    client, snapshot = runtime.simulation.get_client(clientid)
+    return _bytes(runtime.renderer.client(client, snapshot.now_ms))
 
 
 async def kickClient(clientid: str) -> Response:

@@ -133,9 +133,11 @@ class Client:
         return self.disconnected_at_ms + self.identity.expiry_interval * 1000
 
     def active_seconds(self, now_ms: int) -> float:
-        """How long the connection has carried traffic up to `now_ms`."""
+        """How long the connection has carried traffic up to `now_ms`, counted in whole seconds of the clock:
+        counters move once a second, so every answer within one second agrees."""
         if self.state is ConnState.IDLE:
             return 0.0
+        now_ms -= now_ms % 1000
         end = now_ms if self.disconnected_at_ms is None else min(now_ms, self.disconnected_at_ms)
         return max(0, end - self.connected_at_ms) / 1000
 

@@ -46,6 +46,11 @@ class ClientQuery:
     lte_connected_at: int | None = None
 
     @property
+    def empty(self) -> bool:
+        """Whether no filter is given at all."""
+        return all(getattr(self, name) is None for name in self.__slots__)
+
+    @property
     def fuzzy(self) -> bool:
         """Whether a substring filter is in effect (an exact filter on the same field overrides it)."""
         return (self.like_clientid is not None and self.clientid is None) or (

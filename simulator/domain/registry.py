@@ -41,6 +41,12 @@ class Registry:
         by_id = self._by_id
         return (by_id[clientid] for clientid in reversed(self._ascending))
 
+    def window(self, start: int, end: int) -> list[Client]:
+        """Clients `start` to `end` (exclusive) of the descending order, without walking the others."""
+        ascending, size = self._ascending, len(self._ascending)
+        low, high = max(0, size - end), max(0, size - start)
+        return [self._by_id[clientid] for clientid in reversed(ascending[low:high])]
+
     def expire(self, now_ms: int) -> list[str]:
         """Remove the disconnected clients whose session expired at or before `now_ms`; return their ids."""
         gone: list[str] = []
