@@ -22,8 +22,8 @@ validate: $(STAMP) ## check that the contract is valid OpenAPI 3.0
 	$(BIN)/openapi-spec-validator openapi/clients.yaml openapi/control.yaml
 
 check: $(STAMP) ## ruff format check, ruff lint, mypy strict on simulator/
-	$(BIN)/ruff format --check simulator tests
-	$(BIN)/ruff check simulator tests
+	$(BIN)/ruff format --check simulator tests bench
+	$(BIN)/ruff check simulator tests bench
 	$(BIN)/mypy
 
 chromium: ## Debian's Chromium and ChromeDriver for the browser tests, installed when missing
