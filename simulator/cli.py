@@ -63,6 +63,15 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     def env_or_none(name: str) -> str | None:
         return env.get(ENV_PREFIX + name.upper().replace("-", "_"))
 
+    def switch(command: argparse.ArgumentParser, name: str, help: str) -> None:
+        """An on/off flag, also set by EMQX_SIM_<NAME>=true|false."""
+        variable = ENV_PREFIX + name.upper().replace("-", "_")
+        try:
+            on = _flag(env.get(variable, "false"))
+        except argparse.ArgumentTypeError as error:
+            top.error(f"{variable}: {error}")
+        command.add_argument(f"--{name}", action="store_true", default=on, help=help)
+
     top = argparse.ArgumentParser(prog="emqx-sim", description="Simulator of the EMQX Cloud Clients API.")
     commands = top.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
@@ -87,12 +96,7 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         default=None,
         help="a directory of scenario files, searched by name before the built-in ones; repeatable",
     )
-    serve.add_argument(
-        "--churn",
-        action="store_true",
-        default=_flag(default("churn", "false")),
-        help="clients disconnect, reconnect and arrive as time moves (scenarios may turn it on too)",
-    )
+    switch(serve, "churn", "clients disconnect, reconnect and arrive as time moves (scenarios may turn it on too)")
     serve.add_argument(
         "--journal-size", type=_positive, default=default("journal-size", "1000"), help="requests journaled (1000)"
     )
@@ -110,18 +114,8 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     serve.add_argument("--app-id", default=default("app-id", "app_id"), help="Basic auth user (app_id)")
     serve.add_argument("--app-secret", default=default("app-secret", "app_secret"), help="Basic auth password")
-    serve.add_argument(
-        "--lenient",
-        action="store_true",
-        default=_flag(default("lenient", "false")),
-        help="ignore unknown query parameters, as the real server does, instead of answering 400",
-    )
-    serve.add_argument(
-        "--validate-responses",
-        action="store_true",
-        default=_flag(default("validate-responses", "false")),
-        help="check every response against the contract (slower)",
-    )
+    switch(serve, "lenient", "ignore unknown query parameters, as the real server does, instead of answering 400")
+    switch(serve, "validate-responses", "check every response against the contract (slower)")
     serve.add_argument(
         "--cors-origin",
         action="append",

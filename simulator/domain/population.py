@@ -41,53 +41,36 @@ def node_names(count: int) -> list[str]:
 
 def documented_clients(node: str, now_ms: int) -> list[Client]:
     """The two clients the published API document shows: `client_1` and `mqttx_07cb8109`."""
-    client_1 = Client(
-        identity=Identity(
-            clientid="client_1",
-            username="aip_user1",
-            node=node,
-            ip_address="115.236.21.90",
-            port=13310,
-            listener="tcp:default",
-            zone="default",
-            proto_name="MQTT",
-            proto_ver=5,
-            keepalive=60,
-            clean_start=True,
-            expiry_interval=0,
-            peersni=DEPLOYMENT_HOST,
-            tenant_id_from="peersni",
-        ),
-        limits=Limits(),
-        traffic=Traffic(recv_rates=(0.05, 0.0, 0.0), heap_size=987, reductions_base=9800, reductions_rate=2.0),
-        state=ConnState.CONNECTED,
-        created_at_ms=now_ms - 300_000,
-        connected_at_ms=now_ms - 300_000,
+    return [
+        _documented("client_1", "aip_user1", "115.236.21.90", 13310, node, now_ms - 300_000, reductions=9800),
+        _documented("mqttx_07cb8109", "aip_user2", "115.236.21.86", 13312, node, now_ms - 59_129, reductions=9500),
+    ]
+
+
+def _documented(
+    clientid: str, username: str, ip: str, port: int, node: str, connected_ms: int, reductions: int
+) -> Client:
+    """A connected MQTT 5 client on tcp:default, configured as the document's example client is."""
+    identity = Identity(
+        clientid=clientid,
+        username=username,
+        node=node,
+        ip_address=ip,
+        port=port,
+        listener="tcp:default",
+        zone="default",
+        proto_name="MQTT",
+        proto_ver=5,
+        keepalive=60,
+        clean_start=True,
+        expiry_interval=0,
+        peersni=DEPLOYMENT_HOST,
+        tenant_id_from="peersni",
     )
-    documented = Client(
-        identity=Identity(
-            clientid="mqttx_07cb8109",
-            username="aip_user2",
-            node=node,
-            ip_address="115.236.21.86",
-            port=13312,
-            listener="tcp:default",
-            zone="default",
-            proto_name="MQTT",
-            proto_ver=5,
-            keepalive=60,
-            clean_start=True,
-            expiry_interval=0,
-            peersni=DEPLOYMENT_HOST,
-            tenant_id_from="peersni",
-        ),
-        limits=Limits(),
-        traffic=Traffic(recv_rates=(0.05, 0.0, 0.0), heap_size=987, reductions_base=9500, reductions_rate=2.0),
-        state=ConnState.CONNECTED,
-        created_at_ms=now_ms - 59_129,
-        connected_at_ms=now_ms - 59_129,
+    traffic = Traffic(recv_rates=(0.05, 0.0, 0.0), heap_size=987, reductions_base=reductions, reductions_rate=2.0)
+    return Client(
+        identity, Limits(), traffic, ConnState.CONNECTED, created_at_ms=connected_ms, connected_at_ms=connected_ms
     )
-    return [client_1, documented]
 
 
 def generate(spec: PopulationSpec) -> list[Client]:

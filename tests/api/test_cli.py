@@ -88,6 +88,13 @@ def test_bad_environment_value_is_refused(capsys: pytest.CaptureFixture[str]) ->
     assert "--port" in capsys.readouterr().err
 
 
+def test_bad_boolean_environment_value_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        _config([], {"EMQX_SIM_LENIENT": "maybe"})
+    assert caught.value.code == 2
+    assert "EMQX_SIM_LENIENT: 'maybe' is not a boolean" in capsys.readouterr().err
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
