@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from simulator import spec
 
@@ -256,7 +258,13 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
+    env.filters["inline"] = _inline_code
     return env
+
+
+def _inline_code(text: str) -> Markup:
+    """HTML-escaped text in which Markdown's `code` spans become <code> elements."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
 def write(out: Path, specs: list[tuple[Path, str]] | None = None) -> list[Path]:
