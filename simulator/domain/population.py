@@ -5,15 +5,26 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from ipaddress import ip_address
+from ipaddress import IPv4Address, IPv6Address, ip_network
 from typing import Any
+from uuid import UUID
 
 from faker import Faker
+from faker.providers.lorem.en_US import Provider as Lorem
+from faker.providers.person.en_US import Provider as Person
 
 from simulator.domain.client import Client, ConnState, Identity, Limits, SubOpts, Traffic
 
 DEPLOYMENT_HOST = "qe92461d.dev-ala.cn-hangzhou.mqttce.com"
 HEAP_SIZES = (233, 376, 610, 987, 1598, 2586, 4185, 6772)
+FIRST_NAMES = tuple(sorted(Person.first_names))
+LAST_NAMES = tuple(sorted(Person.last_names))
+WORDS = tuple(Lorem.word_list)
+PRIVATE_V4 = (
+    ip_network("0.0.0.0/8"), ip_network("10.0.0.0/8"), ip_network("100.64.0.0/10"), ip_network("127.0.0.0/8"),
+    ip_network("169.254.0.0/16"), ip_network("172.16.0.0/12"), ip_network("192.0.0.0/24"),
+    ip_network("192.168.0.0/16"), ip_network("198.18.0.0/15"), ip_network("224.0.0.0/3"),
+)  # fmt: skip
 DAY_MS = 86_400_000
 
 
@@ -129,16 +140,39 @@ def _clientid(rng: random.Random, fake: Faker) -> str:
     if style == 1:
         return f"device-{rng.randrange(1_000_000):06d}"
     if style == 2:
-        return f"sensor-{fake.uuid4()}"
+        return f"sensor-{UUID(int=rng.getrandbits(128), version=4)}"
     if style == 3:
-        return f"{fake.word()}-{rng.getrandbits(16):04x}"
+        return f"{rng.choice(WORDS)}-{rng.getrandbits(16):04x}"
     if style == 4:
         return f"ESP32_{rng.getrandbits(24):06X}"
     if style == 5:
         return f"paho{rng.randrange(10**12, 10**13)}"
     if style == 6:
         return f"nodered_{rng.getrandbits(32):08x}"
-    return f"{fake.user_name()}_{rng.randrange(1000):03d}"
+    return f"{_username(rng)}_{rng.randrange(1000):03d}"
+
+
+def _username(rng: random.Random) -> str:
+    """A user name in the shapes Faker's en_US internet provider makes, drawn from its name lists."""
+    first, last = rng.choice(FIRST_NAMES).lower(), rng.choice(LAST_NAMES).lower()
+    shape = rng.randrange(4)
+    if shape == 0:
+        return f"{last}.{first}"
+    if shape == 1:
+        return f"{first}.{last}"
+    if shape == 2:
+        return f"{first}{rng.randrange(100):02d}"
+    return f"{chr(rng.randrange(97, 123))}{last}"
+
+
+def _ip(rng: random.Random) -> str:
+    """A public IPv4 address, or (one time in ten) a global unicast IPv6 one."""
+    if rng.random() < 0.1:
+        return str(IPv6Address((1 << 125) | rng.getrandbits(125)))
+    while True:
+        address = IPv4Address(rng.getrandbits(32))
+        if not any(address in network for network in PRIVATE_V4):
+            return str(address)
 
 
 def _client(rng: random.Random, fake: Faker, clientid: str, node: str, spec: PopulationSpec) -> Client:
@@ -162,9 +196,9 @@ def _client(rng: random.Random, fake: Faker, clientid: str, node: str, spec: Pop
     with_cert = listener in ("ssl:default", "wss:default") and rng.random() < 0.4
     identity = Identity(
         clientid=clientid,
-        username=None if rng.random() < 0.15 else fake.user_name(),
+        username=None if rng.random() < 0.15 else _username(rng),
         node=node,
-        ip_address=str(ip_address(fake.ipv6() if rng.random() < 0.1 else fake.ipv4_public())),
+        ip_address=_ip(rng),
         port=rng.randrange(32768, 61000),
         listener=listener,
         zone=rng.choices(("default", "external", "internal"), weights=(80, 15, 5))[0],

@@ -194,7 +194,10 @@ def test_churn_moves_clients_deterministically(make_client: Callable[..., Any]) 
     end = {c["clientid"]: c for c in _ok(client.get(f"{API}/clients?_limit=10000", auth=AUTH))["data"]}
     arrived = set(end) - set(start)
     assert len(arrived) >= 10
-    assert all(end[cid]["connected"] for cid in arrived)
+    for cid in arrived:
+        assert "2023-09-15T09:36:20.000+00:00" < end[cid]["created_at"] <= "2023-09-15T09:46:20.000+00:00"
+        assert end[cid]["connected"] or end[cid]["disconnected_at"] > end[cid]["connected_at"]
+    assert sum(end[cid]["connected"] for cid in arrived) > len(arrived) // 2
     flipped = [cid for cid in set(start) & set(end) if start[cid]["connected"] != end[cid]["connected"]]
     assert len(flipped) >= 10
     for item in end.values():
@@ -326,7 +329,8 @@ def test_export_import_round_trip(make_client: Callable[..., Any]) -> None:
     state = _ok(source.get(f"{SIM}/state", auth=AUTH))
     target = make_client(clients=30, seed=1)
     status = _ok(target.put(f"{SIM}/state", auth=AUTH, json=state))
-    assert status["clients"] == 149 and status["clock"]["now_ms"] == FROZEN_AT + 120_000
+    assert status == _ok(source.get(f"{SIM}/status", auth=AUTH))
+    assert status["clients"] == len(state["clients"]) and status["clock"]["now_ms"] == FROZEN_AT + 120_000
     for query in ("_limit=10000", "conn_state=disconnected", "_like_clientid=mqttx", "_page=3&_limit=20"):
         assert (
             target.get(f"{API}/clients?{query}", auth=AUTH).content
@@ -374,4 +378,4 @@ def test_a_scenario_file_of_ones_own(make_client: Callable[..., Any], tmp_path: 
     assert (lab2["proto_ver"], lab2["connected"], lab2["subscriptions_cnt"]) == (3, False, 0)
     by_dir = make_client(scenario_dirs=(tmp_path,), clients=None)
     _ok(by_dir.post(f"{SIM}/regenerate", auth=AUTH, json={"scenario": "lab"}))
-    assert sorted(_ids(by_dir))[:2] == ["lab-1", "lab-2"]
+    assert len(_ids(by_dir)) == 5 and {"lab-1", "lab-2"} <= set(_ids(by_dir))

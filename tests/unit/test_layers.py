@@ -10,6 +10,7 @@ import simulator.domain
 ALLOWED_ROOTS = {"__future__", "bisect", "collections", "dataclasses", "datetime", "enum", "heapq", "ipaddress"} | {
     "random",
     "typing",
+    "uuid",
     "faker",
     "simulator",
 }
