@@ -35,13 +35,12 @@ log = logging.getLogger("emqx_sim")
 def create_app(config: Config, simulation: Simulation | None = None, runtime: Runtime | None = None) -> AsyncApp:
     """The simulator as an ASGI app: the Clients API under /api/v5 (Swagger UI at /api/v5/ui/) and the
     control API under /api/v5/_sim; `simulation` replaces the generated one (for tests)."""
-    if runtime is None:
-        runtime = Runtime.start(config)
     if simulation is not None:
         catalog = Catalog(config.scenario_dirs)
-        runtime = Runtime(
-            config, simulation, Faults(config.seed), Journal(config.journal_size), catalog, runtime.scenario
-        )
+        scenario = catalog.find(config.scenario)
+        runtime = Runtime(config, simulation, Faults(config.seed), Journal(config.journal_size), catalog, scenario)
+    elif runtime is None:
+        runtime = Runtime.start(config)
     app = AsyncApp(__name__)
     common = {
         "strict_validation": not config.lenient,

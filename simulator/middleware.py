@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -131,8 +132,6 @@ class JournalRecorder:
 
 
 def _query(scope: Scope) -> dict[str, list[str]]:
-    from urllib.parse import parse_qs
-
     raw = scope.get("query_string", b"").decode("latin-1")
     return {key: values for key, values in parse_qs(raw, keep_blank_values=True).items()}
 
