@@ -7,8 +7,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from simulator.config import DEFAULT_SEED, Config
@@ -17,25 +16,21 @@ from simulator.domain.clock import parse_instant
 ENV_PREFIX = "EMQX_SIM_"
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} is negative")
-    return value
+def _int_between(low: int, high: int | None, what: str) -> Callable[[str], int]:
+    """An argparse type: an integer from `low` to `high` (no upper bound when None)."""
+
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{text} is not {what}")
+        return value
+
+    return parse
 
 
-def _port(text: str) -> int:
-    value = int(text)
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{text} is not a TCP port")
-    return value
-
-
-def _nodes(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 250:
-        raise argparse.ArgumentTypeError(f"{text} is not between 1 and 250")
-    return value
+_positive = _int_between(0, None, "zero or more")
+_port = _int_between(0, 65535, "a TCP port")
+_nodes = _int_between(1, 250, "between 1 and 250")
 
 
 def _clock(text: str) -> int | None:
@@ -159,18 +154,15 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
 
 
 def config_from(args: argparse.Namespace) -> Config:
-    if args.scenario_dir:
-        args.scenario_dirs = args.scenario_dir
     origins = args.cors_origin or [origin.strip() for origin in args.cors_env.split(",") if origin.strip()]
-    return replace(
-        Config(),
+    return Config(
         host=args.host,
         port=args.port,
         seed=args.seed,
         clients=args.clients,
         nodes=args.nodes,
         scenario=args.scenario,
-        scenario_dirs=tuple(args.scenario_dirs or ()),
+        scenario_dirs=tuple(args.scenario_dir or args.scenario_dirs),
         churn=args.churn,
         journal_size=args.journal_size,
         state_file=args.state_file,

@@ -124,11 +124,6 @@ class Simulation:
 
     # The simulator's controls
 
-    def size(self) -> int:
-        with self._lock:
-            self._tick()
-            return len(self._registry)
-
     def status(self) -> Status:
         with self._lock:
             now = self._tick()

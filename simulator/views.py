@@ -84,10 +84,6 @@ def page_meta(page: Page) -> Json:
     return meta
 
 
-def page_view(page: Page, now_ms: int) -> Json:
-    return {"meta": page_meta(page), "data": [client_view(client, now_ms) for client in page.clients]}
-
-
 def subscription_view(subscription: Subscription) -> Json:
     return {
         "clientid": subscription.clientid,

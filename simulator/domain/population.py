@@ -100,7 +100,7 @@ def generate(spec: PopulationSpec) -> list[Client]:
         generated = _client(rng, fake, clientid, rng.choice(nodes), spec)
         clients.append(_override(rng, generated, fields_given, spec.now_ms))
     while len(clients) < spec.clients:
-        clientid = _clientid(rng, fake)
+        clientid = _clientid(rng)
         if clientid in taken:
             continue
         taken.add(clientid)
@@ -133,7 +133,7 @@ def _override(rng: random.Random, client: Client, given: Mapping[str, Any], now_
     return result
 
 
-def _clientid(rng: random.Random, fake: Faker) -> str:
+def _clientid(rng: random.Random) -> str:
     style = rng.randrange(8)
     if style == 0:
         return f"mqttx_{rng.getrandbits(32):08x}"
@@ -335,7 +335,7 @@ def arrivals(spec: PopulationSpec) -> Callable[[random.Random, int, int], Client
 
     def arrive(rng: random.Random, sequence: int, at_ms: int) -> Client:
         fake.seed_instance(rng.getrandbits(32))
-        clientid = f"{_clientid(rng, fake)}-{sequence:x}"
+        clientid = f"{_clientid(rng)}-{sequence:x}"
         client = _client(rng, fake, clientid, rng.choice(nodes), replace(spec, now_ms=at_ms))
         client.state, client.created_at_ms, client.connected_at_ms = ConnState.CONNECTED, at_ms, at_ms
         client.disconnected_at_ms = None
