@@ -7,11 +7,15 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from simulator.config import DEFAULT_SEED, Config
 from simulator.domain.clock import parse_instant
+
+if TYPE_CHECKING:
+    from simulator.domain.population import Progress
 
 ENV_PREFIX = "EMQX_SIM_"
 
@@ -109,6 +113,7 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     serve.add_argument("--app-id", default=default("app-id", "app_id"), help="Basic auth user (app_id)")
     serve.add_argument("--app-secret", default=default("app-secret", "app_secret"), help="Basic auth password")
+    switch(serve, "no-progress", "no progress bar on stderr while the population is built")
     switch(serve, "lenient", "ignore unknown query parameters, as the real server does, instead of answering 400")
     switch(serve, "validate-responses", "check every response against the contract (slower)")
     serve.add_argument(
@@ -184,7 +189,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         return contract_test(args)
     if args.command == "docs":
         return write_docs(args.out)
-    return serve(config_from(args))
+    return serve(config_from(args), no_progress=args.no_progress)
 
 
 def contract_test(args: argparse.Namespace) -> int:
@@ -230,7 +235,33 @@ def validate() -> int:
     return failed
 
 
-def serve(config: Config) -> int:
+@contextlib.contextmanager
+def progress_bars(enabled: bool) -> Iterator[Progress | None]:
+    """A progress bar on stderr per stage of building the population (shown when a stage takes over 0.2 s)."""
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            for earlier in bars.values():
+                earlier.close()
+            bar = bars[stage] = tqdm(total=total, desc=f"{stage.capitalize():<10}", unit=" clients", unit_scale=True,
+                                     delay=0.2, file=sys.stderr, mininterval=0.25)  # fmt: skip
+        bar.update(done - bar.n)
+
+    try:
+        yield progress
+    finally:
+        for bar in bars.values():
+            bar.close()
+
+
+def serve(config: Config, no_progress: bool = False) -> int:
     import uvicorn
 
     from simulator.app import create_app
@@ -240,7 +271,8 @@ def serve(config: Config) -> int:
     from simulator.state_file import load_state, save_state
 
     try:
-        runtime = Runtime.start(config)
+        with progress_bars(enabled=not no_progress) as progress:
+            runtime = Runtime.start(config, progress)
         if config.state_file is not None:
             load_state(runtime.simulation, config.state_file)
     except (ScenarioError, DomainError, OSError) as error:

@@ -13,8 +13,8 @@ from simulator.domain.churn import Churn
 from simulator.domain.client import Client
 from simulator.domain.clock import Clock
 from simulator.domain.errors import ClientNotFound
-from simulator.domain.population import PopulationSpec, arrivals, generate, node_names
-from simulator.domain.query import ClientQuery, Page, select
+from simulator.domain.population import PopulationSpec, Progress, arrivals, build, node_names
+from simulator.domain.query import ClientQuery, Page
 from simulator.domain.registry import Registry
 from simulator.domain.snapshot import FORMAT, InvalidState, client_from_data, client_to_data
 from simulator.domain.subscription import SubscribeRequest, Subscription, check_subscribe, check_unsubscribe
@@ -51,11 +51,18 @@ class Simulation:
     """A simulated EMQX deployment. Every method is atomic: concurrent calls never see half-applied state."""
 
     def __init__(
-        self, clock: Clock, spec: PopulationSpec, churn: Churn | None = None, scenario: str = "default"
+        self,
+        clock: Clock,
+        spec: PopulationSpec,
+        churn: Churn | None = None,
+        scenario: str = "default",
+        progress: Progress | None = None,
     ) -> None:
         self.clock = clock
         self._lock = threading.RLock()
-        self._install(Setup(spec, churn, scenario), Registry(generate(spec)), spec.now_ms)
+        self._install(
+            Setup(spec, churn, scenario), Registry(population=build(spec, progress), progress=progress), spec.now_ms
+        )
 
     @classmethod
     def generated(cls, clock: Clock, seed: int, size: int, nodes: int) -> Simulation:
@@ -77,11 +84,7 @@ class Simulation:
     def list_clients(self, query: ClientQuery, page: int, limit: int) -> tuple[Page, Snapshot]:
         with self._lock:
             now = self._tick()
-            if query.empty:
-                start, size = (page - 1) * limit, len(self._registry)
-                window = self._registry.window(start, start + limit)
-                return Page(window, page, limit, hasnext=size > start + limit, count=size), Snapshot(now)
-            return select(self._registry.descending(), query, page, limit), Snapshot(now)
+            return self._registry.select(query, page, limit), Snapshot(now)
 
     def get_client(self, clientid: str) -> tuple[Client, Snapshot]:
         with self._lock:
@@ -104,7 +107,7 @@ class Simulation:
             check_subscribe(request)
         with self._lock:
             self._tick()
-            client = self._find(clientid)
+            client = self._find(clientid, keep=True)
             for request in requests:
                 clients.subscribe(client, request.topic, request.opts)
             node = client.identity.node
@@ -118,7 +121,7 @@ class Simulation:
             check_unsubscribe(topic)
         with self._lock:
             self._tick()
-            client = self._find(clientid)
+            client = self._find(clientid, keep=True)
             for topic in topics:
                 clients.unsubscribe(client, topic)
 
@@ -139,7 +142,7 @@ class Simulation:
     def regenerate(self, setup: Setup) -> None:
         """A new population from `setup`, as of the clock's present instant for a new spec."""
         spec = setup.spec
-        registry = Registry(generate(spec))
+        registry = Registry(population=build(spec))
         with self._lock:
             self._install(setup, registry, spec.now_ms)
             self._tick()
@@ -194,8 +197,9 @@ class Simulation:
         self._registry.expire(now)
         return now
 
-    def _find(self, clientid: str) -> Client:
-        client = self._registry.get(clientid)
+    def _find(self, clientid: str, keep: bool = False) -> Client:
+        """The client; `keep` when the caller changes it, so the change lasts."""
+        client = self._registry.touch(clientid) if keep else self._registry.get(clientid)
         if client is None:
             raise ClientNotFound(clientid)
         return client

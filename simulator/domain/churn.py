@@ -40,23 +40,28 @@ def apply(churn: Churn, registry: Registry, seed: int, from_ms: int, to_ms: int,
     for minute in range(max(first, last - MAX_STEPS + 1), last + 1):
         at = minute * MINUTE_MS
         rng = random.Random(f"{seed}:churn:{minute}")
-        connected = [c for c in registry.descending() if c.state is ConnState.CONNECTED]
-        disconnected = [c for c in registry.descending() if c.state is ConnState.DISCONNECTED]
-        for client in rng.sample(connected, min(len(connected), _count(rng, len(connected) * churn.disconnects))):
+        connected = registry.ids_in_state(ConnState.CONNECTED)
+        disconnected = registry.ids_in_state(ConnState.DISCONNECTED)
+        for clientid in rng.sample(connected, min(len(connected), _count(rng, len(connected) * churn.disconnects))):
+            client = registry.touch(clientid)
+            if client is None:
+                continue
             if client.identity.expiry_interval == 0:
-                registry.remove(client.clientid)
+                registry.remove(clientid)
                 continue
             client.state = ConnState.DISCONNECTED
             client.disconnected_at_ms = max(at, client.connected_at_ms + 1)
             registry.add(client)
-        for client in rng.sample(
+        for clientid in rng.sample(
             disconnected, min(len(disconnected), _count(rng, len(disconnected) * churn.reconnects))
         ):
-            if client.expires_at_ms is not None and client.expires_at_ms <= at:
+            client = registry.touch(clientid)
+            if client is None or (client.expires_at_ms is not None and client.expires_at_ms <= at):
                 continue
             client.state = ConnState.CONNECTED
             client.connected_at_ms = at
             client.disconnected_at_ms = None
+            registry.add(client)
         for sequence in range(_count(rng, churn.arrivals)):
             newcomer = arrive(rng, minute * 1000 + sequence, at)
             if registry.get(newcomer.clientid) is None:

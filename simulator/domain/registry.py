@@ -1,63 +1,293 @@
-"""The live clients of the deployment, by clientid, in EMQX's listing order, with session expiry."""
+"""The live clients of the deployment, by clientid, in EMQX's listing order, with session expiry.
+
+Every field a list filter reads is kept as a column (numpy arrays, one row per client), so a filter over a
+million clients is a few vectorized comparisons, and the order is an array of rows sorted by clientid. A generated
+client that nothing has changed is not kept as an object: it is built again from its row when asked for.
+"""
 
 from __future__ import annotations
 
 import bisect
 import heapq
 from collections.abc import Iterable, Iterator
+from typing import Any
 
-from simulator.domain.client import Client
+import numpy as np
+import numpy.typing as npt
+
+from simulator.domain.client import Client, ConnState
+from simulator.domain.population import NO_TIME, PROTOCOLS, STATES, ZONES, Population, Progress
+from simulator.domain.query import ClientQuery, Page
+
+NEVER = np.iinfo(np.int64).max
+"""The expiry of a session that is attached."""
+STATE_CODES = {state: code for code, state in enumerate(STATES)}
+Mask = npt.NDArray[np.bool_]
+
+
+class Codes:
+    """A table of distinct values and their small-integer codes, for columns of repeated strings."""
+
+    def __init__(self, values: Iterable[Any] = ()) -> None:
+        self.values: list[Any] = []
+        self.codes: dict[Any, int] = {}
+        for value in values:
+            self.code(value)
+
+    def code(self, value: Any) -> int:
+        found = self.codes.get(value)
+        if found is None:
+            found = self.codes[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+    def column(self, values: list[Any]) -> npt.NDArray[np.int32]:
+        code = self.code
+        return np.fromiter((code(value) for value in values), dtype=np.int32, count=len(values))
 
 
 class Registry:
     """Clients by clientid; iterates in clientid-descending byte order; drops sessions that expired."""
 
-    def __init__(self, clients: Iterable[Client] = ()) -> None:
-        self._by_id: dict[str, Client] = {}
-        self._ascending: list[str] = []
-        self._expiry: list[tuple[int, str]] = []
-        for client in clients:
-            self._by_id[client.clientid] = client
-            self._schedule(client)
-        self._ascending = sorted(self._by_id)
+    def __init__(
+        self, clients: Iterable[Client] = (), population: Population | None = None, progress: Progress | None = None
+    ) -> None:
+        core = population.core if population is not None else None
+        rows = len(core) if core is not None else 0
+
+        def report(done: int) -> None:
+            if progress is not None and rows:
+                progress("indexing", done, rows)
+
+        report(0)
+        self._population = population
+        self._ids: list[str] = list(core.clientid) if core is not None else []
+        self._ips: list[str] = list(core.ip_address) if core is not None else []
+        self._objects: dict[int, Client] = {}
+        self._names = Codes()
+        self._zones = Codes(ZONES)
+        self._protocols = Codes(name for name, _ in PROTOCOLS)
+        self._size = rows
+        capacity = max(16, rows)
+        self._alive = np.zeros(capacity, dtype=np.bool_)
+        self._state = np.zeros(capacity, dtype=np.int8)
+        self._clean = np.zeros(capacity, dtype=np.bool_)
+        self._username = np.zeros(capacity, dtype=np.int32)
+        self._zone = np.zeros(capacity, dtype=np.int32)
+        self._proto_name = np.zeros(capacity, dtype=np.int32)
+        self._proto_ver = np.zeros(capacity, dtype=np.int64)
+        self._created = np.zeros(capacity, dtype=np.int64)
+        self._connected = np.zeros(capacity, dtype=np.int64)
+        self._expires = np.full(capacity, NEVER, dtype=np.int64)
+        self._pending: list[tuple[int, int]] = []
+        if core is not None:
+            self._alive[:rows] = True
+            self._state[:rows] = core.state
+            self._clean[:rows] = core.clean_start
+            self._username[:rows] = self._names.column(core.username)
+            self._zone[:rows] = core.zone
+            self._proto_name[:rows] = np.array([self._protocols.code(n) for n, _ in PROTOCOLS], np.int32)[core.protocol]
+            self._proto_ver[:rows] = np.array([version for _, version in PROTOCOLS], np.int64)[core.protocol]
+            self._created[:rows] = core.created_at_ms
+            self._connected[:rows] = core.connected_at_ms
+            expires = core.disconnected_at_ms + core.expiry_interval.astype(np.int64) * 1000
+            self._expires[:rows] = np.where(core.disconnected_at_ms == NO_TIME, NEVER, expires)
+        report(rows // 3)
+        by_expiry = np.argsort(self._expires[:rows], kind="stable")
+        self._deadlines = self._expires[:rows][by_expiry]
+        self._deadline_rows = by_expiry.astype(np.int64)
+        self._next_deadline = 0
+        self._ascending = np.array(sorted(range(rows), key=self._ids.__getitem__), dtype=np.int64)
+        report(rows * 2 // 3)
+        self._slot: dict[str, int] = {clientid: row for row, clientid in enumerate(self._ids)}
+        self._count = rows
+        report(rows)
+        for client in [*(population.objects if population is not None else ()), *clients]:
+            self.add(client)
 
     def __len__(self) -> int:
-        return len(self._by_id)
+        return self._count
 
     def get(self, clientid: str) -> Client | None:
-        return self._by_id.get(clientid)
+        """The client, as it is now; a generated client nothing changed is built afresh for each call."""
+        row = self._slot.get(clientid)
+        return None if row is None else self._client(row)
+
+    def touch(self, clientid: str) -> Client | None:
+        """The client as an object the registry keeps: changes to its subscriptions last; call `add` after
+        changing anything a filter reads (state, times)."""
+        row = self._slot.get(clientid)
+        if row is None:
+            return None
+        client = self._objects.get(row)
+        if client is None:
+            client = self._objects[row] = self._client(row)
+        return client
 
     def add(self, client: Client) -> None:
-        if client.clientid not in self._by_id:
-            bisect.insort(self._ascending, client.clientid)
-        self._by_id[client.clientid] = client
-        self._schedule(client)
+        """Add a client, or record the changed state and times of one already here."""
+        row = self._slot.get(client.clientid)
+        if row is None:
+            row = self._size
+            if row == len(self._alive):
+                self._grow()
+            self._size += 1
+            self._ids.append(client.clientid)
+            self._ips.append(client.identity.ip_address)
+            self._slot[client.clientid] = row
+            position = bisect.bisect_left(self._ascending, client.clientid, key=self._key)
+            self._ascending = np.insert(self._ascending, position, row)
+            self._count += 1
+        ident = client.identity
+        self._objects[row] = client
+        self._alive[row] = True
+        self._state[row] = STATE_CODES[client.state]
+        self._clean[row] = ident.clean_start
+        self._username[row] = self._names.code(ident.username)
+        self._zone[row] = self._zones.code(ident.zone)
+        self._proto_name[row] = self._protocols.code(ident.proto_name)
+        self._proto_ver[row] = ident.proto_ver
+        self._created[row] = client.created_at_ms
+        self._connected[row] = client.connected_at_ms
+        expires = client.expires_at_ms
+        self._expires[row] = NEVER if expires is None else expires
+        if expires is not None:
+            heapq.heappush(self._pending, (expires, row))
 
     def remove(self, clientid: str) -> None:
-        if self._by_id.pop(clientid, None) is not None:
-            del self._ascending[bisect.bisect_left(self._ascending, clientid)]
+        row = self._slot.pop(clientid, None)
+        if row is not None:
+            position = bisect.bisect_left(self._ascending, clientid, key=self._key)
+            self._ascending = np.delete(self._ascending, position)
+            self._forget(row)
 
     def descending(self) -> Iterator[Client]:
-        by_id = self._by_id
-        return (by_id[clientid] for clientid in reversed(self._ascending))
+        return (self._client(int(row)) for row in self._ascending[::-1])
 
     def window(self, start: int, end: int) -> list[Client]:
         """Clients `start` to `end` (exclusive) of the descending order, without walking the others."""
-        ascending, size = self._ascending, len(self._ascending)
-        low, high = max(0, size - end), max(0, size - start)
-        return [self._by_id[clientid] for clientid in reversed(ascending[low:high])]
+        size = self._count
+        rows = self._ascending[max(0, size - end) : max(0, size - start)]
+        return [self._client(int(row)) for row in rows[::-1]]
+
+    def ids_in_state(self, state: ConnState) -> list[str]:
+        """The clientids of the clients in `state`, in listing order."""
+        ordered = self._ascending[::-1]
+        ids = self._ids
+        return [ids[row] for row in ordered[self._state[ordered] == STATE_CODES[state]].tolist()]
+
+    def select(self, query: ClientQuery, page: int, limit: int) -> Page:
+        """The `page`-th run of `limit` clients matching `query`, in listing order, with an exact count."""
+        start = (page - 1) * limit
+        end = start + limit
+        if query.empty:
+            return Page(self.window(start, end), page, limit, hasnext=self._count > end, count=self._count)
+        hits = np.flatnonzero(self._matching(query)[self._ascending])
+        matched = int(hits.size)
+        chosen = self._ascending[hits[max(0, matched - end) : max(0, matched - start)]][::-1]
+        return Page(
+            clients=[self._client(int(row)) for row in chosen],
+            page=page,
+            limit=limit,
+            hasnext=matched > end,
+            count=None if query.fuzzy else matched,
+        )
 
     def expire(self, now_ms: int) -> list[str]:
         """Remove the disconnected clients whose session expired at or before `now_ms`; return their ids."""
-        gone: list[str] = []
-        while self._expiry and self._expiry[0][0] <= now_ms:
-            deadline, clientid = heapq.heappop(self._expiry)
-            client = self._by_id.get(clientid)
-            if client is not None and client.expires_at_ms == deadline:
-                self.remove(clientid)
-                gone.append(clientid)
+        due = int(np.searchsorted(self._deadlines, now_ms, side="right"))
+        candidates = [
+            (int(deadline), int(row))
+            for deadline, row in zip(
+                self._deadlines[self._next_deadline : due], self._deadline_rows[self._next_deadline : due], strict=True
+            )
+        ]
+        self._next_deadline = max(self._next_deadline, due)
+        while self._pending and self._pending[0][0] <= now_ms:
+            candidates.append(heapq.heappop(self._pending))
+        gone_rows = sorted({row for deadline, row in candidates if self._alive[row] and self._expires[row] == deadline})
+        if not gone_rows:
+            return []
+        gone = [self._ids[row] for row in gone_rows]
+        for clientid, row in zip(gone, gone_rows, strict=True):
+            del self._slot[clientid]
+            self._forget(row)
+        self._ascending = self._ascending[self._alive[self._ascending]]
         return gone
 
-    def _schedule(self, client: Client) -> None:
-        if client.expires_at_ms is not None:
-            heapq.heappush(self._expiry, (client.expires_at_ms, client.clientid))
+    def _key(self, row: Any) -> str:
+        clientid: str = self._ids[row]
+        return clientid
+
+    def _forget(self, row: int) -> None:
+        self._objects.pop(row, None)
+        self._alive[row] = False
+        self._expires[row] = NEVER
+        self._count -= 1
+
+    def _client(self, row: int) -> Client:
+        client = self._objects.get(row)
+        if client is not None:
+            return client
+        assert self._population is not None, "a row without an object is a generated one"
+        return self._population.materialize(row)
+
+    def _grow(self) -> None:
+        for name in ("_alive", "_state", "_clean", "_username", "_zone", "_proto_name", "_proto_ver", "_created",
+                     "_connected", "_expires"):  # fmt: skip
+            column = getattr(self, name)
+            grown = np.full(len(column) * 2, NEVER if name == "_expires" else 0, dtype=column.dtype)
+            grown[: len(column)] = column
+            setattr(self, name, grown)
+
+    def _matching(self, query: ClientQuery) -> Mask:
+        """Which rows match every filter of `query` (rows of removed clients never do)."""
+        size = self._size
+        mask = self._alive[:size].copy()
+        if query.clientid is not None:
+            row = self._slot.get(query.clientid)
+            only = np.zeros(size, dtype=np.bool_)
+            if row is not None:
+                only[row] = True
+            mask &= only
+        elif query.like_clientid is not None:
+            part = query.like_clientid
+            mask &= np.fromiter((part in clientid for clientid in self._ids), dtype=np.bool_, count=size)
+        if query.username is not None:
+            mask &= self._equal(self._username, self._names, query.username)
+        elif query.like_username is not None:
+            part = query.like_username
+            hit = np.fromiter((part in (name or "") for name in self._names.values), dtype=np.bool_)
+            mask &= hit[self._username[:size]]
+        if query.zone is not None:
+            mask &= self._equal(self._zone, self._zones, query.zone)
+        if query.proto_name is not None:
+            mask &= self._equal(self._proto_name, self._protocols, query.proto_name)
+        if query.ip_address is not None:
+            address = query.ip_address
+            mask &= np.fromiter((ip == address for ip in self._ips), dtype=np.bool_, count=size)
+        if query.conn_state is not None:
+            mask &= self._state[:size] == STATE_CODES[query.conn_state]
+        if query.clean_start is not None:
+            mask &= self._clean[:size] == query.clean_start
+        if query.proto_ver is not None:
+            if -(2**63) <= query.proto_ver < 2**63:
+                mask &= self._proto_ver[:size] == query.proto_ver
+            else:
+                mask[:] = False
+        for column, low, high in (
+            (self._created, query.gte_created_at, query.lte_created_at),
+            (self._connected, query.gte_connected_at, query.lte_connected_at),
+        ):
+            if low is not None:
+                mask &= column[:size] >= low
+            if high is not None:
+                mask &= column[:size] <= high
+        return mask
+
+    def _equal(self, column: npt.NDArray[np.int32], table: Codes, value: str) -> Mask:
+        code = table.codes.get(value)
+        if code is None:
+            return np.zeros(self._size, dtype=np.bool_)
+        result: Mask = column[: self._size] == code
+        return result

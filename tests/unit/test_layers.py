@@ -12,6 +12,7 @@ ALLOWED_ROOTS = {"__future__", "bisect", "collections", "dataclasses", "datetime
     "typing",
     "uuid",
     "faker",
+    "numpy",
     "simulator",
 }
 

@@ -1,0 +1,143 @@
+"""The registry's column indexes answer every filter, count and page exactly as a scan of every client does,
+at 200,000 clients and after random kicks, subscribes, state changes and clock moves."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import fields
+
+import pytest
+
+from simulator.domain.client import Client, ConnState, SubOpts, subscribe
+from simulator.domain.population import PopulationSpec, build
+from simulator.domain.query import ClientQuery, Page, select
+from simulator.domain.registry import Registry
+
+NOW = 1_694_770_580_000
+
+
+def _scan(model: dict[str, Client], query: ClientQuery, page: int, limit: int) -> Page:
+    """The reference: every client in clientid-descending order, tested one by one."""
+    ordered = sorted(model.values(), key=lambda client: client.clientid, reverse=True)
+    return select(ordered, query, page, limit)
+
+
+def _summary(page: Page) -> tuple[object, ...]:
+    clients = [(c.clientid, c.state, c.disconnected_at_ms, sorted(c.subscriptions.items())) for c in page.clients]
+    return page.count, page.hasnext, clients
+
+
+def _queries(rng: random.Random, model: dict[str, Client], count: int) -> list[ClientQuery]:
+    """Random filter combinations, with values taken from live clients (so that they match) or made up."""
+    clients = list(model.values())
+    queries = []
+    for _ in range(count):
+        one = rng.choice(clients)
+        ident = one.identity
+        start = rng.randrange(len(ident.clientid))
+        candidates = {
+            "clientid": ident.clientid if rng.random() < 0.8 else "no-such-client",
+            "username": ident.username or "nobody",
+            "zone": ident.zone,
+            "ip_address": ident.ip_address,
+            "conn_state": rng.choice(list(ConnState)),
+            "clean_start": rng.random() < 0.5,
+            "proto_name": rng.choice(("MQTT", "MQTT-SN", "CoAP")),
+            "proto_ver": rng.choice((1, 3, 4, 5, 6)),
+            "like_clientid": ident.clientid[start : start + rng.randint(1, 4)],
+            "like_username": (ident.username or "ab")[: rng.randint(1, 3)],
+            "gte_created_at": one.created_at_ms - rng.choice((0, rng.randint(0, 3_600_000))),
+            "lte_created_at": one.created_at_ms + rng.choice((0, rng.randint(0, 3_600_000))),
+            "gte_connected_at": one.connected_at_ms - rng.choice((0, rng.randint(0, 86_400_000))),
+            "lte_connected_at": one.connected_at_ms + rng.choice((0, rng.randint(0, 86_400_000))),
+        }
+        chosen = rng.sample(sorted(candidates), rng.randint(1, 3))
+        queries.append(ClientQuery(**{name: candidates[name] for name in chosen}))
+    queries += [
+        ClientQuery(conn_state=ConnState.DISCONNECTED, proto_ver=5),
+        ClientQuery(clean_start=False),
+        ClientQuery(proto_name="CoAP"),
+        ClientQuery(like_clientid="device-"),
+        ClientQuery(lte_created_at=clients[0].created_at_ms, gte_created_at=clients[0].created_at_ms),
+        ClientQuery(lte_connected_at=clients[-1].connected_at_ms, gte_connected_at=clients[-1].connected_at_ms),
+    ]
+    assert {f.name for f in fields(ClientQuery)} == set(candidates)
+    return queries
+
+
+def _agree(registry: Registry, model: dict[str, Client], queries: list[ClientQuery], rng: random.Random) -> int:
+    checked = 0
+    for query in queries:
+        reference = _scan(model, query, 1, 10**9)
+        matched = len(reference.clients)
+        for page, limit in {(1, 100), (1, 1), (rng.randint(1, 40), rng.choice((7, 50))), (max(1, matched // 3), 3)}:
+            expected = select(reference.clients, ClientQuery(), page, limit)
+            got = registry.select(query, page, limit)
+            assert _summary(got)[1:] == _summary(expected)[1:], (query, page, limit)
+            assert got.count == (None if query.fuzzy else matched), query
+            checked += 1
+    return checked
+
+
+@pytest.fixture(scope="module")
+def large() -> tuple[Registry, dict[str, Client]]:
+    population = build(PopulationSpec(seed=2024, clients=200_000, nodes=3, now_ms=NOW))
+    registry = Registry(population=population)
+    return registry, {client.clientid: client for client in population.clients()}
+
+
+def test_200k_clients_filter_count_and_page_like_a_scan(large: tuple[Registry, dict[str, Client]]) -> None:
+    registry, model = large
+    assert len(registry) == len(model) == 200_000
+    rng = random.Random(17)
+    checked = _agree(registry, model, _queries(rng, model, 25), rng)
+    assert checked >= 100
+    ordered = sorted(model, reverse=True)
+    for page in (1, 2, 999, 1000, 1999, 2000, 2001):
+        got = registry.select(ClientQuery(), page, 100)
+        assert [c.clientid for c in got.clients] == ordered[(page - 1) * 100 : page * 100]
+        assert (got.count, got.hasnext) == (200_000, page < 2000)
+
+
+def test_indexes_follow_kicks_subscribes_state_changes_and_the_clock() -> None:
+    population = build(PopulationSpec(seed=5, clients=4000, nodes=2, now_ms=NOW))
+    registry = Registry(population=population)
+    model = {client.clientid: client for client in population.clients()}
+    rng = random.Random(99)
+    now = NOW
+    kinds: set[str] = set()
+    for _step in range(60):
+        clientid = rng.choice(sorted(model))
+        roll = rng.random()
+        if roll < 0.3:
+            kinds.add("kick")
+            registry.remove(clientid)
+            del model[clientid]
+        elif roll < 0.55:
+            kinds.add("subscribe")
+            kept = registry.touch(clientid)
+            assert kept is not None
+            topic, opts = f"room/{rng.randrange(50)}", SubOpts(qos=rng.randrange(3))
+            assert subscribe(kept, topic, opts) == subscribe(model[clientid], topic, opts)
+        elif roll < 0.8:
+            kinds.add("state")
+            kept, mirror = registry.touch(clientid), model[clientid]
+            assert kept is not None
+            for client in (kept, mirror):
+                if client.state is ConnState.DISCONNECTED:
+                    client.state, client.connected_at_ms, client.disconnected_at_ms = ConnState.CONNECTED, now, None
+                elif client.identity.expiry_interval > 0:
+                    client.state, client.disconnected_at_ms = ConnState.DISCONNECTED, now
+            registry.add(kept)
+        else:
+            kinds.add("clock")
+            now += rng.randint(60, 4 * 3600) * 1000
+            gone = set(registry.expire(now))
+            expected = {c.clientid for c in model.values() if c.expires_at_ms is not None and c.expires_at_ms <= now}
+            assert gone == expected
+            for done in gone:
+                del model[done]
+        assert len(registry) == len(model)
+        _agree(registry, model, _queries(rng, model, 3), rng)
+    assert kinds == {"kick", "subscribe", "state", "clock"}
+    assert [c.clientid for c in registry.descending()] == sorted(model, reverse=True)
