@@ -18,6 +18,7 @@ from simulator.auth import basic_handler
 from simulator.config import Config
 from simulator.domain.errors import DomainError
 from simulator.errors import HttpError, error_body, from_domain
+from simulator.fastpath import FastPath
 from simulator.faults import Faults
 from simulator.journal import Journal
 from simulator.middleware import BodyLimit, FaultInjection, JournalRecorder, RuntimeState
@@ -32,9 +33,10 @@ CONTROL_PATH = f"{BASE_PATH}/_sim"
 log = logging.getLogger("emqx_sim")
 
 
-def create_app(config: Config, simulation: Simulation | None = None, runtime: Runtime | None = None) -> AsyncApp:
+def create_app(config: Config, simulation: Simulation | None = None, runtime: Runtime | None = None) -> FastPath:
     """The simulator as an ASGI app: the Clients API under /api/v5 (Swagger UI at /api/v5/ui/) and the
-    control API under /api/v5/_sim; `simulation` replaces the generated one (for tests)."""
+    control API under /api/v5/_sim, behind the direct route for reads and kicks; `simulation` replaces the
+    generated one (for tests)."""
     if simulation is not None:
         catalog = Catalog(config.scenario_dirs)
         scenario = catalog.find(config.scenario)
@@ -105,7 +107,7 @@ def create_app(config: Config, simulation: Simulation | None = None, runtime: Ru
     app.add_error_handler(ProblemException, on_problem)
     app.add_error_handler(HTTPException, on_starlette_http)
     app.add_error_handler(Exception, on_crash)
-    return app
+    return FastPath(app, runtime, config, BASE_PATH)
 
 
 def _respond(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> ConnexionResponse:

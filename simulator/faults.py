@@ -80,6 +80,11 @@ class Faults:
             self._rules.append(stored)
             return stored
 
+    @property
+    def idle(self) -> bool:
+        """Whether no rule is in force."""
+        return not self._rules
+
     def rules(self) -> list[Rule]:
         with self._lock:
             return list(self._rules)

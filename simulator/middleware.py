@@ -122,21 +122,21 @@ class JournalRecorder:
                     time_ms=at,
                     method=scope["method"],
                     path=path,
-                    query=_query(scope),
+                    query=query_of(scope),
                     operation_id=self.routes.operation(scope["method"], path),
                     status=answer["status"],
                     latency_ms=round((time.perf_counter() - started) * 1000, 3),
-                    error=_message(answer["body"]) if answer["status"] >= 400 else None,
+                    error=error_message(answer["body"]) if answer["status"] >= 400 else None,
                 )
             )
 
 
-def _query(scope: Scope) -> dict[str, list[str]]:
+def query_of(scope: Scope) -> dict[str, list[str]]:
     raw = scope.get("query_string", b"").decode("latin-1")
     return {key: values for key, values in parse_qs(raw, keep_blank_values=True).items()}
 
 
-def _message(body: bytes) -> str | None:
+def error_message(body: bytes) -> str | None:
     try:
         data = json.loads(body)
     except ValueError:

@@ -3,36 +3,65 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Hashable
+from typing import Any
 
 import orjson
 
 from simulator import views
 from simulator.domain.client import Client
 from simulator.domain.query import Page
+from simulator.service import Snapshot
 
 CacheKey = tuple[str, str, int, int | None, int]
+MAX_PAGES = 1024
+"""List pages kept per second of the clock."""
 
 
 class Renderer:
     """JSON bytes of clients and pages. A client's bytes depend on its state and subscription count and on
-    the clock's whole second (counters move once a second), so they are cached under those and the cache is
+    the clock's whole second (counters move once a second), so they are cached under those; a list page
+    depends on the query, the state's version and the second, so it is cached under those. Both caches are
     dropped when the second changes."""
 
     def __init__(self) -> None:
+        self.check: Callable[[dict[str, Any]], None] | None = None
+        """Told every client view before it is first serialized (the contract's response check)."""
         self._second: int | None = None
         self._cache: dict[CacheKey, bytes] = {}
+        self._pages: dict[tuple[int, Hashable], bytes] = {}
         self._lock = threading.Lock()
+
+    def _roll(self, second: int) -> None:
+        if second != self._second:
+            self._second, self._cache, self._pages = second, {}, {}
+
+    def listing(self, key: Hashable, current: Snapshot, compute: Callable[[], tuple[Page, Snapshot]]) -> bytes:
+        """The bytes of the list page `compute` makes, served again while the version and second stay."""
+        with self._lock:
+            self._roll(current.now_ms // 1000)
+            cached = self._pages.get((current.version, key))
+        if cached is not None:
+            return cached
+        page, snapshot = compute()
+        body = self.page(page, snapshot.now_ms)
+        with self._lock:
+            if snapshot.now_ms // 1000 == self._second and len(self._pages) < MAX_PAGES:
+                self._pages[(snapshot.version, key)] = body
+        return body
 
     def client(self, client: Client, now_ms: int) -> bytes:
         second = now_ms // 1000
         key = (client.clientid, client.state.value, client.connected_at_ms, client.disconnected_at_ms,
                len(client.subscriptions))  # fmt: skip
         with self._lock:
-            if second != self._second:
-                self._second, self._cache = second, {}
+            self._roll(second)
             cached = self._cache.get(key)
         if cached is None:
-            cached = orjson.dumps(views.client_view(client, now_ms))
+            view = views.client_view(client, now_ms)
+            if self.check is not None:
+                self.check(view)
+            cached = orjson.dumps(view)
             with self._lock:
                 if second == self._second:
                     self._cache[key] = cached

@@ -22,9 +22,11 @@ from simulator.domain.subscription import SubscribeRequest, Subscription, check_
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """What a read saw: the instant it was taken at, so every counter of a response agrees."""
+    """What a read saw: the instant it was taken at, so every counter of a response agrees, and the version
+    of the state it was taken from (any change makes a new version)."""
 
     now_ms: int
+    version: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +86,13 @@ class Simulation:
     def list_clients(self, query: ClientQuery, page: int, limit: int) -> tuple[Page, Snapshot]:
         with self._lock:
             now = self._tick()
-            return self._registry.select(query, page, limit), Snapshot(now)
+            return self._registry.select(query, page, limit), Snapshot(now, self._registry.version)
+
+    def revision(self) -> Snapshot:
+        """The instant and version of the state now, as a read now would see them."""
+        with self._lock:
+            now = self._tick()
+            return Snapshot(now, self._registry.version)
 
     def get_client(self, clientid: str) -> tuple[Client, Snapshot]:
         with self._lock:

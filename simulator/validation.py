@@ -24,7 +24,7 @@ CONVERTED_PARAMETERS = {"ip_address": "ip", "proto_ver": "integer"}
 _compiled: dict[int, tuple[dict[str, Any], Draft4Validator]] = {}
 
 
-def _validator(schema: dict[str, Any], kind: type[Draft4Validator] = Draft4Validator) -> Draft4Validator:
+def validator(schema: dict[str, Any], kind: type[Draft4Validator] = Draft4Validator) -> Draft4Validator:
     """A validator built once per schema of the loaded spec."""
     entry = _compiled.get(id(schema))
     if entry is None or entry[0] is not schema:
@@ -61,16 +61,16 @@ class ParameterValidator(ConnexionParameterValidator):  # type: ignore[misc]
                 raise bad_request(f"unknown query parameter: {', '.join(sorted(extra))}")
         for location, values in (("query", request.query_params), ("path", request.path_params)):
             for param in self.parameters.get(location, []):
-                self._check(param, values.get(param["name"]))
+                self.check(param, values.get(param["name"]))
 
     @staticmethod
-    def _check(param: dict[str, Any], value: Any) -> None:
+    def check(param: dict[str, Any], value: Any) -> None:
         name = param["name"]
         if value is None:
             if param.get("required"):
                 raise bad_request(f"missing {param['in']} parameter: {name}")
             return
-        error = next(iter(_validator(param["schema"]).iter_errors(value)), None)
+        error = next(iter(validator(param["schema"]).iter_errors(value)), None)
         if error is None:
             return
         if name in CONVERTED_PARAMETERS:
@@ -95,7 +95,7 @@ class JsonBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
     def _validate(self, body: Any) -> None:
         if body is None:
             raise bad_request("Request body must not be empty")
-        errors = sorted(_validator(self._schema, Draft4RequestValidator).iter_errors(body), key=_position)
+        errors = sorted(validator(self._schema, Draft4RequestValidator).iter_errors(body), key=_position)
         if not errors:
             return
         for error in errors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -46,6 +47,38 @@ def _request(item: dict[str, Any]) -> SubscribeRequest:
     return SubscribeRequest(topic=item["topic"], opts=opts)
 
 
+def list_page(runtime: Runtime, arguments: Mapping[str, Any]) -> bytes:
+    """The page `GET /clients` answers for these (validated) query arguments."""
+    ip, state = arguments.get("ip_address"), arguments.get("conn_state")
+    query = ClientQuery(
+        clientid=arguments.get("clientid"),
+        username=arguments.get("username"),
+        zone=arguments.get("zone"),
+        ip_address=None if ip is None else canonical_ip(ip),
+        conn_state=None if state is None else ConnState(state),
+        clean_start=arguments.get("clean_start"),
+        proto_name=arguments.get("proto_name"),
+        proto_ver=arguments.get("proto_ver"),
+        like_clientid=arguments.get("_like_clientid"),
+        like_username=arguments.get("_like_username"),
+        gte_created_at=_ms(arguments.get("_gte_created_at")),
+        lte_created_at=_ms(arguments.get("_lte_created_at")),
+        gte_connected_at=_ms(arguments.get("_gte_connected_at")),
+        lte_connected_at=_ms(arguments.get("_lte_connected_at")),
+    )
+    page, limit = arguments.get("_page", 1), arguments.get("_limit", 100)
+    simulation = runtime.simulation
+    return runtime.renderer.listing(
+        (query, page, limit), simulation.revision(), lambda: simulation.list_clients(query, page, limit)
+    )
+
+
+def client_bytes(runtime: Runtime, clientid: str) -> bytes:
+    """The client `GET /clients/{clientid}` answers."""
+    client, snapshot = runtime.simulation.get_client(clientid)
+    return runtime.renderer.client(client, snapshot.now_ms)
+
+
 async def listClients(
     _page: int = 1,
     _limit: int = 100,
@@ -64,31 +97,12 @@ async def listClients(
     _gte_connected_at: int | None = None,
     _lte_connected_at: int | None = None,
 ) -> Response:
-    query = ClientQuery(
-        clientid=clientid,
-        username=username,
-        zone=zone,
-        ip_address=None if ip_address is None else canonical_ip(ip_address),
-        conn_state=None if conn_state is None else ConnState(conn_state),
-        clean_start=clean_start,
-        proto_name=proto_name,
-        proto_ver=proto_ver,
-        like_clientid=_like_clientid,
-        like_username=_like_username,
-        gte_created_at=_ms(_gte_created_at),
-        lte_created_at=_ms(_lte_created_at),
-        gte_connected_at=_ms(_gte_connected_at),
-        lte_connected_at=_ms(_lte_connected_at),
-    )
-    runtime = _runtime()
-    page, snapshot = runtime.simulation.list_clients(query, _page, _limit)
-    return _bytes(runtime.renderer.page(page, snapshot.now_ms))
+    arguments = {name: value for name, value in locals().items() if value is not None}
+    return _bytes(list_page(_runtime(), arguments))
 
 
 async def getClient(clientid: str) -> Response:
-    runtime = _runtime()
-    client, snapshot = runtime.simulation.get_client(clientid)
-    return _bytes(runtime.renderer.client(client, snapshot.now_ms))
+    return _bytes(client_bytes(_runtime(), clientid))
 
 
 async def kickClient(clientid: str) -> Response:

@@ -8,7 +8,9 @@ client that nothing has changed is not kept as an object: it is built again from
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -19,6 +21,8 @@ from simulator.domain.client import Client, ConnState
 from simulator.domain.population import NO_TIME, PROTOCOLS, STATES, ZONES, Population, Progress
 from simulator.domain.query import ClientQuery, Page
 
+BUILT_CLIENTS = 16_384
+"""Generated clients kept once built, most recently used first (a page served again needs no new ones)."""
 NEVER = np.iinfo(np.int64).max
 """The expiry of a session that is attached."""
 STATE_CODES = {state: code for code, state in enumerate(STATES)}
@@ -46,8 +50,15 @@ class Codes:
         return np.fromiter((code(value) for value in values), dtype=np.int32, count=len(values))
 
 
+_versions = itertools.count(1)
+
+
 class Registry:
-    """Clients by clientid; iterates in clientid-descending byte order; drops sessions that expired."""
+    """Clients by clientid; iterates in clientid-descending byte order; drops sessions that expired.
+
+    `version` changes with every change to any client (unique across registries), so an answer computed at
+    one version holds for as long as the version is the same.
+    """
 
     def __init__(
         self, clients: Iterable[Client] = (), population: Population | None = None, progress: Progress | None = None
@@ -61,6 +72,7 @@ class Registry:
 
         report(0)
         self._population = population
+        self._built = functools.lru_cache(maxsize=BUILT_CLIENTS)(population.materialize) if population else None
         self._ids: list[str] = list(core.clientid) if core is not None else []
         self._ips: list[str] = list(core.ip_address) if core is not None else []
         self._objects: dict[int, Client] = {}
@@ -101,6 +113,7 @@ class Registry:
         report(rows * 2 // 3)
         self._slot: dict[str, int] = {clientid: row for row, clientid in enumerate(self._ids)}
         self._count = rows
+        self.version = next(_versions)
         report(rows)
         for client in [*(population.objects if population is not None else ()), *clients]:
             self.add(client)
@@ -119,6 +132,7 @@ class Registry:
         row = self._slot.get(clientid)
         if row is None:
             return None
+        self.version = next(_versions)
         client = self._objects.get(row)
         if client is None:
             client = self._objects[row] = self._client(row)
@@ -139,6 +153,7 @@ class Registry:
             self._ascending = np.insert(self._ascending, position, row)
             self._count += 1
         ident = client.identity
+        self.version = next(_versions)
         self._objects[row] = client
         self._alive[row] = True
         self._state[row] = STATE_CODES[client.state]
@@ -220,6 +235,7 @@ class Registry:
         return clientid
 
     def _forget(self, row: int) -> None:
+        self.version = next(_versions)
         self._objects.pop(row, None)
         self._alive[row] = False
         self._expires[row] = NEVER
@@ -229,8 +245,8 @@ class Registry:
         client = self._objects.get(row)
         if client is not None:
             return client
-        assert self._population is not None, "a row without an object is a generated one"
-        return self._population.materialize(row)
+        assert self._built is not None, "a row without an object is a generated one"
+        return self._built(row)
 
     def _grow(self) -> None:
         for name in ("_alive", "_state", "_clean", "_username", "_zone", "_proto_name", "_proto_ver", "_created",

@@ -7,7 +7,18 @@ from pathlib import Path
 
 import simulator.domain
 
-ALLOWED_ROOTS = {"__future__", "bisect", "collections", "dataclasses", "datetime", "enum", "heapq", "ipaddress"} | {
+ALLOWED_ROOTS = {
+    "__future__",
+    "bisect",
+    "collections",
+    "functools",
+    "itertools",
+    "dataclasses",
+    "datetime",
+    "enum",
+    "heapq",
+    "ipaddress",
+} | {
     "random",
     "typing",
     "uuid",
