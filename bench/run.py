@@ -16,8 +16,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 SPEC = ROOT / "openapi" / "clients.yaml"
 AUTH = "Basic " + base64.b64encode(b"app_id:app_secret").decode()
+SCALE_FROM = 100_000
+"""From this many clients on, the harness measures the simulator alone, at scale."""
 
 
 @dataclass
@@ -123,11 +127,16 @@ def free_port() -> int:
         return port
 
 
-def wrk(url: str, connections: int, seconds: int, script: Path | None = None) -> dict[str, float]:
+def wrk(
+    url: str, connections: int, seconds: int, script: Path | None = None, args: tuple[str, ...] = ()
+) -> dict[str, float]:
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Authorization: {AUTH}"]
     if script is not None:
         command += ["-s", str(script)]
-    out = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    command.append(url)
+    if args:
+        command += ["--", *args]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
 
     def latency(label: str) -> float:
         match = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
@@ -141,11 +150,13 @@ def wrk(url: str, connections: int, seconds: int, script: Path | None = None) ->
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     failed = int(errors.group(1)) if errors else 0
     failed += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    total = re.search(r"(\d+) requests in", out)
     return {
         "rps": float(rate.group(1)) if rate else 0.0,
         "p50": latency("50%"),
         "p99": latency("99%"),
         "errors": failed,
+        "requests": int(total.group(1)) if total else 0,
     }
 
 
@@ -158,65 +169,105 @@ def ensure_tools() -> None:
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=BENCH, check=True, timeout=600)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--clients", type=int, default=1000, help="simulated clients (1000; try 1000000)")
-    parser.add_argument("--seconds", type=int, default=10, help="seconds of load per throughput run (10)")
-    parser.add_argument("--ready-timeout", type=float, default=300, help="seconds a server may take to start (300)")
-    parser.add_argument("--out", type=Path, default=BENCH / "results" / "latest.json", help="JSON results file")
-    args = parser.parse_args(argv)
-    ensure_tools()
+@dataclass
+class Target:
+    name: str
+    measured: float
+    limit: float
+    at_least: bool
+    unit: str = ""
+
+    @property
+    def met(self) -> bool:
+        return self.measured >= self.limit if self.at_least else self.measured <= self.limit
+
+
+def simulator(name: str, clients: int, *flags: str) -> Server:
+    command = [sys.executable, "-m", "simulator", "serve", "--port", "{port}", "--clients", str(clients)]
+    return Server(name, [*command, "--log-level", "error", "--no-progress", *flags], "http://127.0.0.1:{port}/api/v5")
+
+
+def clientids(base: str, count: int, path: Path) -> list[dict[str, object]]:
+    """The first `count` connected clients of a simulator (their ids written to `path`, one per line): a
+    disconnected client's session may expire while the benchmark runs, and then it is gone (404)."""
+    clients: list[dict[str, object]] = []
+    page = 1
+    while len(clients) < count:
+        body = json.loads(fetch(f"{base}/clients?conn_state=connected&_limit={min(10000, count)}&_page={page}"))
+        clients += body["data"]
+        if not body["meta"]["hasnext"]:
+            break
+        page += 1
+    path.write_text("".join(f"{c['clientid']}\n" for c in clients[:count]), encoding="utf-8")
+    return clients[:count]
+
+
+def soak(server: Server, seconds: int, ids: Path) -> tuple[float, float, dict[str, float]]:
+    """RSS before and after `seconds` of a dashboard's mix of requests at 32 connections, and wrk's figures."""
+    assert server.process is not None
+    before = rss(server.process.pid)
+    load = wrk(server.base, 32, seconds, BENCH / "soak.lua", (str(ids), urllib.parse.urlsplit(server.base).path))
+    return before, rss(server.process.pid), load
+
+
+def soak_targets(seconds: int, soaked: tuple[float, float, dict[str, float]] | None) -> list[Target]:
+    if soaked is None:
+        return []
+    before, after, load = soaked
+    return [
+        Target(f"{seconds} s mixed load at 32 connections: RSS growth", (after / before - 1) * 100, 10, False, "%"),
+        Target(f"{seconds} s mixed load: failed requests (of {load['requests']:,})", load["errors"], 0, False),
+    ]
+
+
+def compare(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Server], list[Target]]:
+    """The simulator beside Prism on the same spec and workloads; ratios from this run."""
     prism = str(BENCH / "node_modules" / ".bin" / "prism")
     servers = [
-        Server(
-            "emqx-sim",
-            [
-                sys.executable,
-                "-m",
-                "simulator",
-                "serve",
-                "--port",
-                "{port}",
-                "--clients",
-                str(args.clients),
-                "--log-level",
-                "error",
-            ],
-            "http://127.0.0.1:{port}/api/v5",
-        ),
-        Server(
-            "prism-static",
-            [prism, "mock", str(SPEC), "-h", "127.0.0.1", "-p", "{port}", "-v", "error"],
-            "http://127.0.0.1:{port}",
-        ),
-        Server(
-            "prism-dynamic",
-            [prism, "mock", "-d", str(SPEC), "-h", "127.0.0.1", "-p", "{port}", "-v", "error"],
-            "http://127.0.0.1:{port}",
-        ),
-    ]
+        simulator("emqx-sim", args.clients),
+        simulator("emqx-sim --validate-responses", args.clients, "--validate-responses"),
+        Server("prism-static", [prism, "mock", str(SPEC), "-h", "127.0.0.1", "-p", "{port}", "-v", "error"],
+               "http://127.0.0.1:{port}"),
+        Server("prism-dynamic", [prism, "mock", "-d", str(SPEC), "-h", "127.0.0.1", "-p", "{port}", "-v", "error"],
+               "http://127.0.0.1:{port}"),
+    ]  # fmt: skip
     deep = max(1, args.clients // 100 // 2)
-    workloads = {
-        "list 50": "/clients?_page=1&_limit=50",
-        "get one": "/clients/client_1",
-        "filtered list": "/clients?conn_state=disconnected&proto_ver=5",
-        f"deep page {deep} of 100": f"/clients?_page={deep}&_limit=100",
-        "subscribe + unsubscribe": "/clients/client_1",
+    workloads: dict[str, tuple[str, Path | None, tuple[str, ...]]] = {
+        "list 50": ("/clients?_page=1&_limit=50", None, ()),
+        "list 50, every request a new query": (
+            "",
+            BENCH / "vary.lua",
+            ("{path}/clients?_limit=50&_gte_created_at=%d",),
+        ),
+        "get one": ("/clients/client_1", None, ()),
+        "filtered list": ("/clients?conn_state=disconnected&proto_ver=5", None, ()),
+        f"deep page {deep} of 100": (f"/clients?_page={deep}&_limit=100", None, ()),
+        "subscribe + unsubscribe": ("/clients/client_1", BENCH / "subscribe.lua", ()),
     }
     results: list[Result] = []
+    soaked: tuple[float, float, dict[str, float]] | None = None
     try:
         for server in servers:
             server.start(free_port(), args.ready_timeout)
-            for name, path in workloads.items():
-                script = BENCH / "subscribe.lua" if name.startswith("subscribe") else None
-                url = server.base + path
-                size = (
-                    len(fetch(url)) if script is None else len(fetch(url + "/subscribe", "POST", b'{"topic": "t/b"}'))
-                )
-                load = wrk(url, 32, args.seconds, script)
-                single = wrk(url, 1, max(3, args.seconds // 2), script)
+            path = urllib.parse.urlsplit(server.base).path
+            for name, (suffix, script, extra) in workloads.items():
+                if server.name.endswith("--validate-responses") and name != "list 50":
+                    continue
+                url = server.base + suffix
+                script_args = tuple(part.replace("{path}", path) for part in extra)
+                first = script_args[0].replace("%d", "1") if script_args else ""
+                if script is None or script_args:
+                    size = len(fetch(server.base.removesuffix(path) + first if first else url))
+                else:
+                    size = len(fetch(url + "/subscribe", "POST", b'{"topic": "t/b"}'))
+                load = wrk(url, 32, args.seconds, script, script_args)
+                single = wrk(url, 1, max(3, args.seconds // 2), script, script_args)
                 results.append(Result(name, server.name, load["rps"], single["p50"], single["p99"], size,
                                       int(load["errors"] + single["errors"])))  # fmt: skip
+            if server.name == "emqx-sim" and args.soak_seconds:
+                ids = work / "ids.txt"
+                clientids(server.base, 1000, ids)
+                soaked = soak(server, args.soak_seconds, ids)
             assert server.process is not None
             server.rss_after_mib = rss(server.process.pid)
             server.stop()
@@ -229,7 +280,93 @@ def main(argv: list[str] | None = None) -> int:
             other = by_key.get((result.workload, reference))
             if other and other.requests_per_s:
                 result.ratios[reference] = round(result.requests_per_s / other.requests_per_s, 2)
-    print(f"\nclients: {args.clients}, wrk: 1 thread, 32 connections for req/s, 1 connection for p50/p99\n")
+    ours = by_key[("list 50", "emqx-sim")]
+    checked = by_key[("list 50", "emqx-sim --validate-responses")]
+    targets = [
+        Target("list 50: x Prism static", ours.ratios.get("prism-static", 0), 1.5, True, "x"),
+        Target("list 50: x Prism dynamic", ours.ratios.get("prism-dynamic", 0), 10, True, "x"),
+        Target("list 50: req/s off / on --validate-responses", ours.requests_per_s / checked.requests_per_s, 2, False,
+               "x"),
+    ]  # fmt: skip
+    targets += soak_targets(args.soak_seconds, soaked)
+    return results, servers, targets
+
+
+def scale(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Server], list[Target]]:
+    """The simulator alone with a large population: latencies at 1 connection, each request a new one."""
+    server = simulator("emqx-sim", args.clients)
+    results: list[Result] = []
+    targets: list[Target] = []
+    soaked: tuple[float, float, dict[str, float]] | None = None
+    try:
+        server.start(free_port(), args.ready_timeout)
+        path = urllib.parse.urlsplit(server.base).path
+        clients = clientids(server.base, 40000, work / "all.txt")
+        lines = (work / "all.txt").read_text(encoding="utf-8").splitlines(keepends=True)
+        (work / "ids.txt").write_text("".join(lines[:20000]), encoding="utf-8")
+        (work / "kicked.txt").write_text("".join(lines[20000:]), encoding="utf-8")
+        username = next(str(c["username"]) for c in clients if c.get("username"))
+        now_ms = int(time.time() * 1000)
+        vary = BENCH / "vary.lua"
+        ids = str(work / "ids.txt")
+        single = max(3, args.seconds // 2)
+        latencies: dict[str, tuple[tuple[str, ...], float]] = {
+            "get one client": ((f"{path}/clients/%s", "GET", "", ids), 2),
+            "subscribe": ((f"{path}/clients/%s/subscribe", "POST", '{"topic": "bench/t", "qos": 1}', ids), 2),
+            "kick": ((f"{path}/clients/%s", "DELETE", "", str(work / "kicked.txt")), 2),
+            "first page, conn_state": ((f"{path}/clients?conn_state=disconnected&_gte_created_at=%d",), 20),
+            "first page, username": ((f"{path}/clients?username={username}&_gte_created_at=%d",), 20),
+            "first page, proto_ver": ((f"{path}/clients?proto_ver=5&_gte_created_at=%d",), 20),
+            "first page, clean_start": ((f"{path}/clients?clean_start=false&_gte_created_at=%d",), 20),
+            "first page, time range": ((f"{path}/clients?_gte_connected_at=%d&_lte_connected_at={now_ms}",), 20),
+            "page 5000 of 100": ((f"{path}/clients?_page=5000&_limit=100&_gte_created_at=%d",), 20),
+            "_like_clientid search": ((f"{path}/clients?_like_clientid=%d",), 300),
+        }
+        for name, (script_args, limit) in latencies.items():
+            measured = wrk(server.base, 1, single, vary, script_args)
+            results.append(Result(name, server.name, measured["rps"], measured["p50"], measured["p99"], 0,
+                                  int(measured["errors"])))  # fmt: skip
+            targets.append(Target(f"{name}: p50 ms at 1 connection", measured["p50"], limit, False, "ms"))
+            if name == "_like_clientid search":
+                targets.append(Target(f"{name}: p99 ms", measured["p99"], limit, False, "ms"))
+        for name, url, script, script_args in (
+            ("list 50", f"{server.base}/clients?_page=1&_limit=50", None, ()),
+            ("list 50, every request a new query", server.base, vary,
+             (f"{path}/clients?_limit=50&_gte_created_at=%d",)),
+        ):  # fmt: skip
+            load = wrk(url, 32, args.seconds, script, script_args)
+            results.append(Result(name, server.name, load["rps"], float("nan"), float("nan"), 0, int(load["errors"])))
+        if args.soak_seconds:
+            soaked = soak(server, args.soak_seconds, work / "ids.txt")
+        assert server.process is not None
+        server.rss_after_mib = rss(server.process.pid)
+    finally:
+        server.stop()
+    targets += [
+        Target(f"ready with {args.clients:,} clients: s", server.startup_s or float("inf"), 30, False, "s"),
+        Target("RSS when ready: MiB", server.rss_mib or float("inf"), 1024, False, "MiB"),
+        Target("RSS after every workload: MiB", server.rss_after_mib or float("inf"), 1024, False, "MiB"),
+    ]
+    targets += soak_targets(args.soak_seconds, soaked)
+    return results, [server], targets
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=1000, help="simulated clients (1000; try 1000000)")
+    parser.add_argument("--seconds", type=int, default=10, help="seconds of load per throughput run (10)")
+    parser.add_argument("--soak-seconds", type=int, default=60, help="seconds of the mixed load for RSS (60; 0: none)")
+    parser.add_argument("--ready-timeout", type=float, default=300, help="seconds a server may take to start (300)")
+    parser.add_argument("--out", type=Path, default=None, help="JSON results file (bench/results/latest[-scale].json)")
+    args = parser.parse_args(argv)
+    scaled = args.clients >= SCALE_FROM
+    out = args.out or BENCH / "results" / ("latest-scale.json" if scaled else "latest.json")
+    ensure_tools()
+    with tempfile.TemporaryDirectory(prefix="emqx-sim-bench-") as work:
+        results, servers, targets = (scale if scaled else compare)(args, Path(work))
+    print(f"\nclients: {args.clients:,}; wrk: 1 thread, 32 connections for req/s, 1 connection for p50/p99")
+    if scaled:
+        print("every request differs from the one before (a new client, or a new value in the query)\n")
     print("| workload | server | req/s | p50 ms | p99 ms | bytes | errors | x Prism static | x Prism dynamic |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
@@ -240,7 +377,12 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|")
     for s in servers:
         print(f"| {s.name} | {s.startup_s or float('nan'):.2f} | {s.rss_mib} | {s.rss_after_mib} |")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    print("\n| target | measured | limit | met |")
+    print("|---|---:|---:|---|")
+    for t in targets:
+        sign = ">=" if t.at_least else "<="
+        print(f"| {t.name} | {t.measured:,.2f} {t.unit} | {sign} {t.limit:,} {t.unit} | {'yes' if t.met else 'NO'} |")
+    out.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "clients": args.clients,
         "seconds": args.seconds,
@@ -249,10 +391,11 @@ def main(argv: list[str] | None = None) -> int:
             {"name": s.name, "startup_s": s.startup_s, "rss_mib": s.rss_mib, "rss_after_mib": s.rss_after_mib}
             for s in servers
         ],
+        "targets": [{**asdict(t), "met": t.met} for t in targets],
     }
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"\nresults: {args.out}")
-    return 0
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"\nresults: {out}")
+    return 0 if all(t.met for t in targets) else 1
 
 
 if __name__ == "__main__":

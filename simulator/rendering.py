@@ -14,8 +14,8 @@ from simulator.domain.query import Page
 from simulator.service import Snapshot
 
 CacheKey = tuple[str, str, int, int | None, int]
-MAX_PAGES = 1024
-"""List pages kept per second of the clock."""
+MAX_CACHED_BYTES = 8 * 1024 * 1024
+"""Bytes of clients and of pages each kept per second of the clock, at most."""
 
 
 class Renderer:
@@ -30,11 +30,12 @@ class Renderer:
         self._second: int | None = None
         self._cache: dict[CacheKey, bytes] = {}
         self._pages: dict[tuple[int, Hashable], bytes] = {}
+        self._sizes = [0, 0]
         self._lock = threading.Lock()
 
     def _roll(self, second: int) -> None:
         if second != self._second:
-            self._second, self._cache, self._pages = second, {}, {}
+            self._second, self._cache, self._pages, self._sizes = second, {}, {}, [0, 0]
 
     def listing(self, key: Hashable, current: Snapshot, compute: Callable[[], tuple[Page, Snapshot]]) -> bytes:
         """The bytes of the list page `compute` makes, served again while the version and second stay."""
@@ -46,8 +47,9 @@ class Renderer:
         page, snapshot = compute()
         body = self.page(page, snapshot.now_ms)
         with self._lock:
-            if snapshot.now_ms // 1000 == self._second and len(self._pages) < MAX_PAGES:
+            if snapshot.now_ms // 1000 == self._second and self._sizes[1] < MAX_CACHED_BYTES:
                 self._pages[(snapshot.version, key)] = body
+                self._sizes[1] += len(body)
         return body
 
     def client(self, client: Client, now_ms: int) -> bytes:
@@ -63,8 +65,9 @@ class Renderer:
                 self.check(view)
             cached = orjson.dumps(view)
             with self._lock:
-                if second == self._second:
+                if second == self._second and self._sizes[0] < MAX_CACHED_BYTES:
                     self._cache[key] = cached
+                    self._sizes[0] += len(cached)
         return cached
 
     def page(self, page: Page, now_ms: int) -> bytes:

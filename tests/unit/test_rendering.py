@@ -10,6 +10,7 @@ from simulator import views
 from simulator.domain.client import SubOpts, subscribe, unsubscribe
 from simulator.domain.clock import Clock
 from simulator.domain.query import ClientQuery, select
+from simulator.domain.subscription import SubscribeRequest
 from simulator.rendering import Renderer
 from simulator.service import Simulation
 
@@ -49,3 +50,29 @@ def test_cached_bytes_follow_changes_and_time() -> None:
         else:
             clock.advance(rng.choice((0.2, 1, 30)))
         check()
+
+
+def test_cached_pages_follow_every_change_and_time() -> None:
+    clock = Clock.frozen(NOW)
+    simulation = Simulation.generated(clock, seed=4, size=200, nodes=3)
+    renderer = Renderer()
+    query = ClientQuery(proto_name="MQTT")
+
+    def listed() -> bytes:
+        return renderer.listing((query, 1, 50), simulation.revision(), lambda: simulation.list_clients(query, 1, 50))
+
+    def plain() -> bytes:
+        page, snapshot = simulation.list_clients(query, 1, 50)
+        return Renderer().page(page, snapshot.now_ms)
+
+    assert listed() == plain()
+    first = orjson.loads(listed())["data"][0]
+    simulation.subscribe(first["clientid"], SubscribeRequest("t/cached", SubOpts()))
+    assert listed() == plain()
+    assert orjson.loads(listed())["data"][0]["subscriptions_cnt"] == first["subscriptions_cnt"] + 1
+    simulation.kick(first["clientid"])
+    assert listed() == plain()
+    assert first["clientid"] not in {c["clientid"] for c in orjson.loads(listed())["data"]}
+    before = listed()
+    clock.advance(1)
+    assert listed() == plain() and listed() != before
