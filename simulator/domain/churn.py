@@ -42,16 +42,20 @@ def apply(churn: Churn, registry: Registry, seed: int, from_ms: int, to_ms: int,
         rng = random.Random(f"{seed}:churn:{minute}")
         connected = registry.ids_in_state(ConnState.CONNECTED)
         disconnected = registry.ids_in_state(ConnState.DISCONNECTED)
+        ended: list[str] = []
         for clientid in rng.sample(connected, min(len(connected), _count(rng, len(connected) * churn.disconnects))):
-            client = registry.touch(clientid)
+            client = registry.get(clientid)
             if client is None:
                 continue
             if client.identity.expiry_interval == 0:
-                registry.remove(clientid)
+                ended.append(clientid)
                 continue
+            client = registry.touch(clientid)
+            assert client is not None
             client.state = ConnState.DISCONNECTED
             client.disconnected_at_ms = max(at, client.connected_at_ms + 1)
             registry.add(client)
+        registry.remove_many(ended)
         for clientid in rng.sample(
             disconnected, min(len(disconnected), _count(rng, len(disconnected) * churn.reconnects))
         ):

@@ -11,8 +11,8 @@ import bisect
 import functools
 import heapq
 import itertools
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -51,6 +51,27 @@ class Codes:
 
 
 _versions = itertools.count(1)
+
+
+class Ids(Sequence[str]):
+    """The clientids of some rows, read one by one (sampling a few of a million builds no list)."""
+
+    def __init__(self, ids: list[str], rows: npt.NDArray[np.int64]) -> None:
+        self._ids = ids
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self._ids[row] for row in self._rows[index].tolist()]
+        clientid: str = self._ids[int(self._rows[index])]
+        return clientid
 
 
 class Registry:
@@ -176,6 +197,14 @@ class Registry:
             self._ascending = np.delete(self._ascending, position)
             self._forget(row)
 
+    def remove_many(self, clientids: Iterable[str]) -> None:
+        """Remove these clients (any that are not here are skipped), reordering once."""
+        rows = [row for row in (self._slot.pop(clientid, None) for clientid in clientids) if row is not None]
+        for row in rows:
+            self._forget(row)
+        if rows:
+            self._ascending = self._ascending[self._alive[self._ascending]]
+
     def descending(self) -> Iterator[Client]:
         return (self._client(int(row)) for row in self._ascending[::-1])
 
@@ -185,11 +214,10 @@ class Registry:
         rows = self._ascending[max(0, size - end) : max(0, size - start)]
         return [self._client(int(row)) for row in rows[::-1]]
 
-    def ids_in_state(self, state: ConnState) -> list[str]:
-        """The clientids of the clients in `state`, in listing order."""
+    def ids_in_state(self, state: ConnState) -> Sequence[str]:
+        """The clientids of the clients in `state`, in listing order (looked up as they are read)."""
         ordered = self._ascending[::-1]
-        ids = self._ids
-        return [ids[row] for row in ordered[self._state[ordered] == STATE_CODES[state]].tolist()]
+        return Ids(self._ids, ordered[self._state[ordered] == STATE_CODES[state]])
 
     def select(self, query: ClientQuery, page: int, limit: int) -> Page:
         """The `page`-th run of `limit` clients matching `query`, in listing order, with an exact count."""
@@ -224,10 +252,7 @@ class Registry:
         if not gone_rows:
             return []
         gone = [self._ids[row] for row in gone_rows]
-        for clientid, row in zip(gone, gone_rows, strict=True):
-            del self._slot[clientid]
-            self._forget(row)
-        self._ascending = self._ascending[self._alive[self._ascending]]
+        self.remove_many(gone)
         return gone
 
     def _key(self, row: Any) -> str:
