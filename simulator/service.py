@@ -16,8 +16,11 @@ from simulator.domain.errors import ClientNotFound
 from simulator.domain.population import PopulationSpec, Progress, arrivals, build, node_names
 from simulator.domain.query import ClientQuery, Page
 from simulator.domain.registry import Registry
-from simulator.domain.snapshot import FORMAT, InvalidState, client_from_data, client_to_data
+from simulator.domain.snapshot import FORMAT, FULL_FORMAT, InvalidState, client_from_data, client_to_data
 from simulator.domain.subscription import SubscribeRequest, Subscription, check_subscribe, check_unsubscribe
+
+MAX_CLIENTS = 2_000_000
+"""The largest population an imported state may generate."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,9 +174,12 @@ class Simulation:
             return self._tick()
 
     def export_state(self) -> dict[str, Any]:
+        """The state as the spec the population is generated from, the generated clients that are gone, and
+        every client that differs from its generated self (a million untouched clients take a few bytes)."""
         with self._lock:
             now = self._tick()
             setup = self._setup
+            removed, kept = self._registry.changes()
             return {
                 "format": FORMAT,
                 "scenario": setup.scenario,
@@ -181,7 +187,8 @@ class Simulation:
                 "churn": None if setup.churn is None else asdict(setup.churn),
                 "clock": {"now_ms": now, "frozen": self.clock.is_frozen},
                 "last_tick_ms": self._last_tick_ms,
-                "clients": [client_to_data(client) for client in self._registry.descending()],
+                "removed": removed,
+                "clients": [client_to_data(client) for client in kept],
             }
 
     def import_state(self, data: Any) -> None:
@@ -216,8 +223,8 @@ class Simulation:
 def _read_state(data: Any) -> tuple[Setup, Registry, dict[str, Any], int]:
     if not isinstance(data, dict):
         raise InvalidState("state", "expected an object")
-    if data.get("format") != FORMAT:
-        raise InvalidState("format", f"expected {FORMAT!r}")
+    if data.get("format") not in (FORMAT, FULL_FORMAT):
+        raise InvalidState("format", f"expected {FORMAT!r} (or {FULL_FORMAT!r})")
     raw_spec = data.get("spec")
     if not isinstance(raw_spec, dict):
         raise InvalidState("spec", "expected an object")
@@ -229,6 +236,11 @@ def _read_state(data: Any) -> tuple[Setup, Registry, dict[str, Any], int]:
         raise InvalidState("spec", str(error)) from None
     if not isinstance(spec.seed, int) or not isinstance(spec.nodes, int) or not 1 <= spec.nodes <= 250:
         raise InvalidState("spec", "seed and nodes must be integers, nodes from 1 to 250")
+    if not isinstance(spec.clients, int) or not 0 <= spec.clients <= MAX_CLIENTS or not isinstance(spec.now_ms, int):
+        raise InvalidState("spec", f"clients must be an integer from 0 to {MAX_CLIENTS}, now_ms an integer")
+    weights = spec.protocols
+    if len(weights) != 3 or not all(isinstance(w, int | float) and w >= 0 for w in weights) or not sum(weights):
+        raise InvalidState("spec", "protocols must be 3 weights (MQTT, MQTT-SN, CoAP), not all 0")
     clock = data.get("clock")
     if (
         not isinstance(clock, dict)
@@ -246,4 +258,16 @@ def _read_state(data: Any) -> tuple[Setup, Registry, dict[str, Any], int]:
     if not isinstance(last_tick, int):
         raise InvalidState("last_tick_ms", "expected an integer")
     scenario = str(data.get("scenario", "default"))
-    return Setup(replace(spec), churn, scenario), Registry(loaded), clock, last_tick
+    if data["format"] == FULL_FORMAT:
+        return Setup(replace(spec), churn, scenario), Registry(loaded), clock, last_tick
+    removed = data.get("removed", [])
+    if not isinstance(removed, list) or not all(isinstance(clientid, str) for clientid in removed):
+        raise InvalidState("removed", "expected a list of clientids")
+    try:
+        registry = Registry(population=build(spec))
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise InvalidState("spec", f"cannot generate the population: {error}") from None
+    registry.remove_many(removed)
+    for client in loaded:
+        registry.add(client)
+    return Setup(replace(spec), churn, scenario), registry, clock, last_tick

@@ -194,7 +194,7 @@ def generate(spec: PopulationSpec) -> list[Client]:
 
 def build(spec: PopulationSpec, progress: Progress | None = None) -> Population:
     """The population of `spec`: the same clients for the same spec, built column-wise in chunks."""
-    gen = np.random.default_rng(spec.seed)
+    gen = np.random.default_rng(spec.seed % 2**64)
     fake = Faker("en_US")
     fake.seed_instance(spec.seed)
     companies = tuple(fake.company() for _ in range(256))

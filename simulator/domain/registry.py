@@ -136,7 +136,11 @@ class Registry:
         self._count = rows
         self.version = next(_versions)
         report(rows)
-        for client in [*(population.objects if population is not None else ()), *clients]:
+        for client in population.objects if population is not None else ():
+            self.add(client)
+        self._generated = self._size
+        """Rows of the population as generated; later ones are clients added since."""
+        for client in clients:
             self.add(client)
 
     def __len__(self) -> int:
@@ -213,6 +217,13 @@ class Registry:
         size = self._count
         rows = self._ascending[max(0, size - end) : max(0, size - start)]
         return [self._client(int(row)) for row in rows[::-1]]
+
+    def changes(self) -> tuple[list[str], list[Client]]:
+        """What differs from the generated population: the generated clients that are gone, and every client
+        kept as an object (changed, added, or given whole), in listing order."""
+        gone = [self._ids[row] for row in np.flatnonzero(~self._alive[: self._generated]).tolist()]
+        kept = [self._objects[row] for row in self._ascending[::-1].tolist() if row in self._objects]
+        return [clientid for clientid in gone if clientid not in self._slot], kept
 
     def ids_in_state(self, state: ConnState) -> Sequence[str]:
         """The clientids of the clients in `state`, in listing order (looked up as they are read)."""

@@ -8,7 +8,10 @@ from typing import Any
 from simulator.domain.client import Client, ConnState, Identity, Limits, SubOpts, Traffic
 from simulator.domain.errors import DomainError
 
-FORMAT = "emqx-sim-state/1"
+FORMAT = "emqx-sim-state/2"
+"""The population as its spec, plus the generated clients that are gone and every client that differs."""
+FULL_FORMAT = "emqx-sim-state/1"
+"""Every client listed whole (still read)."""
 
 
 class InvalidState(DomainError):

@@ -324,13 +324,18 @@ def test_journal_is_a_bounded_ring(make_client: Callable[..., Any]) -> None:
 def test_export_import_round_trip(make_client: Callable[..., Any]) -> None:
     source = make_client(clients=150)
     _ok(source.delete(f"{API}/clients/client_1", auth=AUTH), 204)
+    generated = [c["clientid"] for c in _ok(source.get(f"{API}/clients?_limit=3", auth=AUTH))["data"]]
+    _ok(source.delete(f"{API}/clients/{generated[0]}", auth=AUTH), 204)
+    _ok(source.post(f"{API}/clients/{generated[1]}/subscribe", auth=AUTH, json={"topic": "x/y"}))
     _ok(source.post(f"{API}/clients/mqttx_07cb8109/subscribe/bulk", auth=AUTH, json=[{"topic": "a/#", "qos": 2}]))
     _ok(source.post(f"{SIM}/clock/advance", auth=AUTH, json={"seconds": 120}))
     state = _ok(source.get(f"{SIM}/state", auth=AUTH))
     target = make_client(clients=30, seed=1)
     status = _ok(target.put(f"{SIM}/state", auth=AUTH, json=state))
     assert status == _ok(source.get(f"{SIM}/status", auth=AUTH))
-    assert status["clients"] == len(state["clients"]) and status["clock"]["now_ms"] == FROZEN_AT + 120_000
+    assert status["clients"] == 148 and status["clock"]["now_ms"] == FROZEN_AT + 120_000
+    assert state["format"] == "emqx-sim-state/2" and state["removed"] == [generated[0], "client_1"]
+    assert [c["identity"]["clientid"] for c in state["clients"]] == [generated[1], "mqttx_07cb8109"]
     for query in ("_limit=10000", "conn_state=disconnected", "_like_clientid=mqttx", "_page=3&_limit=20"):
         assert (
             target.get(f"{API}/clients?{query}", auth=AUTH).content
@@ -348,10 +353,16 @@ def test_export_import_round_trip(make_client: Callable[..., Any]) -> None:
         (lambda s: s["clients"][2]["identity"].pop("username"), "clients[2].identity.username"),
         (lambda s: s["clients"].append(s["clients"][0]), "clientid appears twice"),
         (lambda s: s["clock"].update(now_ms="soon"), "clock"),
+        (lambda s: s.update(removed=[1]), "removed"),
+        (lambda s: s["spec"].update(clients=-1), "spec"),
+        (lambda s: s["spec"].update(protocols=[0, 0, 0]), "spec"),
     ],
 )
 def test_corrupt_states_change_nothing(control: Any, change: Callable[[dict[str, Any]], Any], where: str) -> None:
+    for listed in _ok(control.get(f"{API}/clients?_limit=2", auth=AUTH))["data"]:
+        _ok(control.post(f"{API}/clients/{listed['clientid']}/subscribe", auth=AUTH, json={"topic": "x/y"}))
     state = _ok(control.get(f"{SIM}/state", auth=AUTH))
+    assert len(state["clients"]) == 4
     before = control.get(f"{API}/clients?_limit=10000", auth=AUTH).content
     change(state)
     response = control.put(f"{SIM}/state", auth=AUTH, json=state)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from simulator.app import create_app
 from simulator.config import Config
+from simulator.domain.client import ConnState
 from simulator.domain.clock import Clock
+from simulator.domain.query import ClientQuery
+from simulator.domain.snapshot import client_to_data
 from simulator.service import Simulation
 from tests.conftest import API, AUTH, FROZEN_AT, make_config
 
@@ -127,3 +131,21 @@ def test_concurrent_changes_keep_every_invariant() -> None:
     for clientid in ids[:40]:
         status = client.get(f"{API}/clients/{clientid}", auth=AUTH).status_code
         assert status == (200 if clientid in remaining else 404)
+
+
+def test_a_large_state_exports_small_and_states_of_format_1_are_still_read() -> None:
+    source = Simulation.generated(Clock.frozen(FROZEN_AT), seed=3, size=20_000, nodes=2)
+    kicked = [client.clientid for client in source.list_clients(ClientQuery(), 7, 3)[0].clients]
+    for clientid in kicked:
+        source.kick(clientid)
+    state = source.export_state()
+    assert sorted(state["removed"]) == sorted(kicked) and len(json.dumps(state)) < 10_000
+    full = {**state, "format": "emqx-sim-state/1"}
+    full["clients"] = [client_to_data(client) for client in source._registry.descending()]
+    del full["removed"]
+    for exported in (state, full):
+        target = Simulation.generated(Clock.frozen(FROZEN_AT), seed=9, size=5, nodes=1)
+        target.import_state(exported)
+        assert target.status() == source.status()
+        for query in (ClientQuery(), ClientQuery(conn_state=ConnState.DISCONNECTED)):
+            assert target.list_clients(query, 3, 500)[0] == source.list_clients(query, 3, 500)[0]

@@ -32,6 +32,9 @@ def test_different_seeds_differ() -> None:
     first = generate(PopulationSpec(seed=5, clients=100, nodes=2, now_ms=NOW))
     second = generate(PopulationSpec(seed=6, clients=100, nodes=2, now_ms=NOW))
     assert {c.clientid for c in first[2:]} != {c.clientid for c in second[2:]}
+    negative = generate(PopulationSpec(seed=-5, clients=100, nodes=2, now_ms=NOW))
+    assert {c.clientid for c in negative[2:]} != {c.clientid for c in first[2:]}
+    assert negative == generate(PopulationSpec(seed=-5, clients=100, nodes=2, now_ms=NOW))
 
 
 def test_size_includes_the_documented_clients(population: list[Client]) -> None:
