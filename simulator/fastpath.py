@@ -1,14 +1,16 @@
-"""The direct route for the Clients API's reads and kicks, in front of the connexion app.
+"""The direct route for the Clients API, in front of the connexion app.
 
 A request takes it only when the answer cannot differ from the full pipeline's: right path and method, valid
-credentials, every query argument known, written canonically and valid against the contract, no body, no
-`Origin` (CORS) or `Prefer` header and no fault rule in force. Everything else (every error a request can
+credentials, every query argument known, written canonically and valid against the contract, no body (or, to
+change subscriptions, a JSON body of at most 64 KiB, valid against the contract), no `Origin` (CORS) or
+`Prefer` header and no fault rule in force. Everything else (every error a request can
 cause, CORS, faults) goes through connexion untouched. The route calls the same functions as the connexion
 handlers, records the journal the same way, and checks responses against the contract when asked to.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -17,13 +19,13 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-from connexion.json_schema import Draft4ResponseValidator
+from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
 from connexion.spec import Specification
 from jsonschema import ValidationError
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from simulator.api.clients import client_bytes, list_page
+from simulator.api.clients import change_subscriptions, client_bytes, list_page
 from simulator.auth import check_authorization
 from simulator.config import Config
 from simulator.domain.errors import DomainError
@@ -42,7 +44,11 @@ TYPED: dict[str, Callable[[str], Any]] = {
     "string": lambda text: text,
 }
 FALL_THROUGH = {b"origin", b"prefer", b"content-length", b"transfer-encoding", b"content-type"}
-"""Headers that send a request through the full pipeline (CORS, `Prefer`, anything with a body)."""
+"""Headers that send a request through the full pipeline (CORS, `Prefer`, a body where none is expected);
+a subscription change must have `Content-Type: application/json` and a `Content-Length`."""
+WITH_BODY = ("subscribe", "unsubscribe", "subscribe/bulk", "unsubscribe/bulk")
+MAX_DIRECT_BODY = 64 * 1024
+"""Longer bodies go through the full pipeline."""
 Answer = tuple[int, bytes, dict[str, str], str]
 
 
@@ -55,40 +61,36 @@ class FastPath:
         self.config = config
         self.collection = f"{base_path}/clients"
         document = Specification.load(CLIENTS_SPEC)
-        listing = document["paths"]["/clients"]["get"]
+        paths = document["paths"]
+        listing = paths["/clients"]["get"]
         self.query = {param["name"]: param for param in listing["parameters"] if param["in"] == "query"}
-        self.clientid = document["paths"]["/clients/{clientid}"]["parameters"][0]
-        page_schema = listing["responses"]["200"]["content"]["application/json"]["schema"]
-        self.meta_schema = page_schema["properties"]["meta"]
-        self.client_schema = document["paths"]["/clients/{clientid}"]["get"]["responses"]["200"]["content"][
-            "application/json"
-        ]["schema"]
+        self.clientid = paths["/clients/{clientid}"]["parameters"][0]
+        self.meta_schema = _json_schema(listing["responses"]["200"])["properties"]["meta"]
+        self.client_schema = _json_schema(paths["/clients/{clientid}"]["get"]["responses"]["200"])
+        self.bodies: dict[str, tuple[str, dict[str, Any], dict[str, Any] | None]] = {}
+        """Per subpath of a client: the operationId, the request body's schema, the 200 answer's schema."""
+        for suffix in WITH_BODY:
+            post = paths[f"/clients/{{clientid}}/{suffix}"]["post"]
+            answer = post["responses"].get("200")
+            self.bodies[suffix] = (post["operationId"], _json_schema(post["requestBody"]),
+                                   None if answer is None else _json_schema(answer))  # fmt: skip
+        self.max_body = min(MAX_DIRECT_BODY, config.max_body_bytes)
         if config.validate_responses:
             runtime.renderer.check = self._check_client
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        route = self._route(scope) if scope["type"] == "http" else None
+        if route is not None:
             started, at = time.perf_counter(), self.runtime.simulation.clock.now_ms()
-            answer = self._answer(scope)
+            operation, clientid, suffix = route
+            if suffix is None:
+                answer = self._answer(operation, clientid, scope["query_string"].decode("latin-1"))
+            else:
+                raw, messages = await _read(receive, self.max_body)
+                answer = self._change(operation, clientid, suffix, raw) if raw is not None else None
+                receive = _replay(messages, receive)
             if answer is not None:
-                status, body, headers, operation = answer
-                if status == 204:
-                    response = Response(status_code=204, headers=headers)
-                else:
-                    response = Response(body, status, headers, media_type="application/json")
-                await response(scope, receive, send)
-                self.runtime.journal.record(
-                    Entry(
-                        time_ms=at,
-                        method=scope["method"],
-                        path=scope["path"],
-                        query=query_of(scope),
-                        operation_id=operation,
-                        status=status,
-                        latency_ms=round((time.perf_counter() - started) * 1000, 3),
-                        error=None if status < 400 else error_message(body),
-                    )
-                )
+                await self._send(answer, operation, scope, receive, send, started, at)
                 return
         await self.app(scope, receive, send)
 
@@ -98,43 +100,107 @@ class FastPath:
 
         return TestClient(self, **options)
 
-    def _answer(self, scope: Scope) -> Answer | None:
-        """The status, body, headers and operationId of the answer, or None to leave the request to the app."""
+    def _route(self, scope: Scope) -> tuple[str, str | None, str | None] | None:
+        """The operationId, clientid and subpath of a request this route may answer; None for any other."""
         method, path = scope["method"], scope["path"]
+        suffix = None
         if path == self.collection:
             operation, clientid = ("listClients" if method == "GET" else ""), None
         elif path.startswith(self.collection + "/"):
-            clientid = path[len(self.collection) + 1 :]
-            operation = {"GET": "getClient", "DELETE": "kickClient"}.get(method, "")
-            if "/" in clientid:
+            clientid, _, suffix = path[len(self.collection) + 1 :].partition("/")
+            if not suffix:
+                operation, suffix = {"GET": "getClient", "DELETE": "kickClient"}.get(method, ""), None
+            elif suffix in self.bodies and method == "POST" and not scope["query_string"]:
+                operation = self.bodies[suffix][0]
+            else:
                 return None
         else:
             return None
         if not operation or not self.runtime.faults.idle:
             return None
-        authorization = None
+        authorization, declared, json_body = None, None, False
         for name, value in scope["headers"]:
-            if name in FALL_THROUGH:
-                return None
             if name == b"authorization":
                 authorization = value.decode("latin-1")
+            elif suffix is not None and name == b"content-length" and value.isdigit():
+                declared = int(value)
+            elif suffix is not None and name == b"content-type" and value == b"application/json":
+                json_body = True
+            elif name in FALL_THROUGH:
+                return None
+        if suffix is not None and (not json_body or declared is None or declared > self.max_body):
+            return None
         try:
             check_authorization(authorization, self.config.app_id, self.config.app_secret)
-            arguments = self._arguments(scope["query_string"].decode("latin-1"), operation == "listClients")
-            if arguments is None:
-                return None
             if clientid is not None:
                 ParameterValidator.check(self.clientid, clientid)
         except (HttpError, DomainError):
             return None
+        return operation, clientid, suffix
+
+    def _answer(self, operation: str, clientid: str | None, query: str) -> Answer | None:
+        """The answer to a read or a kick, or None to leave the request to the app."""
         try:
-            return self._call(operation, arguments, clientid)
+            arguments = self._arguments(query, operation == "listClients")
+        except (HttpError, DomainError):
+            return None
+        if arguments is None:
+            return None
+        return self._call(operation, lambda: self._read_or_kick(operation, arguments, clientid))
+
+    def _change(self, operation: str, clientid: str | None, suffix: str, raw: bytes) -> Answer | None:
+        """The answer to a subscription change with a valid JSON body, or None to leave it to the app."""
+        _, schema, answer_schema = self.bodies[suffix]
+        try:
+            body = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return None
+        if body is None or next(iter(validator(schema, Draft4RequestValidator).iter_errors(body)), None) is not None:
+            return None
+        assert clientid is not None
+
+        def apply() -> tuple[int, bytes]:
+            answered = change_subscriptions(self.runtime, operation, clientid, body)
+            if answered is None:
+                return 204, b""
+            if self.config.validate_responses and answer_schema is not None:
+                validator(answer_schema, Draft4ResponseValidator).validate(orjson.loads(answered))
+            return 200, answered
+
+        return self._call(operation, apply)
+
+    def _call(self, operation: str, work: Callable[[], tuple[int, bytes]]) -> Answer:
+        try:
+            status, body = work()
+            return status, body, {}, operation
         except DomainError as error:
             refused = from_domain(error)
             return refused.status_code, error_body(refused.code, refused.message), refused.headers, operation
         except ValidationError as error:
-            log.error("%s %s: the response breaks the contract: %s", method, path, error.message)
+            log.error("%s: the response breaks the contract: %s", operation, error.message)
             return 500, error_body("INTERNAL_ERROR", "Internal error"), {}, operation
+
+    async def _send(
+        self, answer: Answer, operation: str, scope: Scope, receive: Receive, send: Send, started: float, at: int
+    ) -> None:
+        status, body, headers, _ = answer
+        if status == 204:
+            response = Response(status_code=204, headers=headers)
+        else:
+            response = Response(body, status, headers, media_type="application/json")
+        await response(scope, receive, send)
+        self.runtime.journal.record(
+            Entry(
+                time_ms=at,
+                method=scope["method"],
+                path=scope["path"],
+                query=query_of(scope),
+                operation_id=operation,
+                status=status,
+                latency_ms=round((time.perf_counter() - started) * 1000, 3),
+                error=None if status < 400 else error_message(body),
+            )
+        )
 
     def _arguments(self, query: str, listing: bool) -> dict[str, Any] | None:
         """The typed query arguments when every one is known, canonical and valid; None otherwise."""
@@ -154,21 +220,54 @@ class FastPath:
             arguments[name] = value
         return arguments
 
-    def _call(self, operation: str, arguments: dict[str, Any], clientid: str | None) -> Answer:
+    def _read_or_kick(self, operation: str, arguments: dict[str, Any], clientid: str | None) -> tuple[int, bytes]:
         runtime = self.runtime
         if operation == "listClients":
             body = list_page(runtime, arguments)
             if self.config.validate_responses:
                 validator(self.meta_schema, Draft4ResponseValidator).validate(_meta(body))
-            return 200, body, {}, operation
+            return 200, body
         assert clientid is not None
         if operation == "getClient":
-            return 200, client_bytes(runtime, clientid), {}, operation
+            return 200, client_bytes(runtime, clientid)
         runtime.simulation.kick(clientid)
-        return 204, b"", {}, operation
+        return 204, b""
 
     def _check_client(self, view: dict[str, Any]) -> None:
         validator(self.client_schema, Draft4ResponseValidator).validate(view)
+
+
+def _json_schema(holder: dict[str, Any]) -> dict[str, Any]:
+    """The JSON schema of a request body or response."""
+    schema: dict[str, Any] = holder["content"]["application/json"]["schema"]
+    return schema
+
+
+async def _read(receive: Receive, limit: int) -> tuple[bytes | None, list[Message]]:
+    """The whole request body (None when it is longer than `limit` or the client went away), and the messages
+    read, to be replayed to the app if it is to answer."""
+    messages: list[Message] = []
+    size = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return None, messages
+        size += len(message.get("body", b""))
+        if size > limit:
+            return None, messages
+        if not message.get("more_body", False):
+            return b"".join(m.get("body", b"") for m in messages), messages
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """`receive`, answering the messages already read first."""
+    pending = list(reversed(messages))
+
+    async def replayed() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replayed
 
 
 def _meta(body: bytes) -> Any:

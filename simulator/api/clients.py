@@ -14,7 +14,6 @@ from simulator.domain.client import ConnState, SubOpts
 from simulator.domain.query import ClientQuery, canonical_ip, epoch_ms
 from simulator.domain.subscription import SubscribeRequest
 from simulator.runtime import Runtime
-from simulator.service import Simulation
 
 
 def _runtime() -> Runtime:
@@ -22,16 +21,8 @@ def _runtime() -> Runtime:
     return runtime
 
 
-def _simulation() -> Simulation:
-    return _runtime().simulation
-
-
 def _bytes(body: bytes) -> Response:
     return Response(body, media_type="application/json")
-
-
-def _json(body: Any) -> Response:
-    return Response(orjson.dumps(body), media_type="application/json")
 
 
 def _no_content() -> Response:
@@ -106,25 +97,40 @@ async def getClient(clientid: str) -> Response:
 
 
 async def kickClient(clientid: str) -> Response:
-    _simulation().kick(clientid)
+    _runtime().simulation.kick(clientid)
     return _no_content()
+
+
+def change_subscriptions(runtime: Runtime, operation: str, clientid: str, body: Any) -> bytes | None:
+    """Apply one of the four (validated) subscription operations; the JSON it answers, or None for 204."""
+    simulation = runtime.simulation
+    if operation == "subscribe":
+        return orjson.dumps(views.subscription_view(simulation.subscribe(clientid, _request(body))))
+    if operation == "bulkSubscribe":
+        subscriptions = simulation.bulk_subscribe(clientid, [_request(item) for item in body])
+        return orjson.dumps([views.subscription_view(subscription) for subscription in subscriptions])
+    if operation == "unsubscribe":
+        simulation.unsubscribe(clientid, body["topic"])
+    else:
+        simulation.bulk_unsubscribe(clientid, [item["topic"] for item in body])
+    return None
+
+
+def _changed(answer: bytes | None) -> Response:
+    return _no_content() if answer is None else _bytes(answer)
 
 
 async def subscribe(clientid: str, body: dict[str, Any]) -> Response:
-    subscription = _simulation().subscribe(clientid, _request(body))
-    return _json(views.subscription_view(subscription))
+    return _changed(change_subscriptions(_runtime(), "subscribe", clientid, body))
 
 
 async def unsubscribe(clientid: str, body: dict[str, Any]) -> Response:
-    _simulation().unsubscribe(clientid, body["topic"])
-    return _no_content()
+    return _changed(change_subscriptions(_runtime(), "unsubscribe", clientid, body))
 
 
 async def bulkSubscribe(clientid: str, body: list[dict[str, Any]]) -> Response:
-    subscriptions = _simulation().bulk_subscribe(clientid, [_request(item) for item in body])
-    return _json([views.subscription_view(subscription) for subscription in subscriptions])
+    return _changed(change_subscriptions(_runtime(), "bulkSubscribe", clientid, body))
 
 
 async def bulkUnsubscribe(clientid: str, body: list[dict[str, Any]]) -> Response:
-    _simulation().bulk_unsubscribe(clientid, [item["topic"] for item in body])
-    return _no_content()
+    return _changed(change_subscriptions(_runtime(), "bulkUnsubscribe", clientid, body))
