@@ -366,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
         results, servers, targets = (scale if scaled else compare)(args, Path(work))
     print(f"\nclients: {args.clients:,}; wrk: 1 thread, 32 connections for req/s, 1 connection for p50/p99")
     if scaled:
-        print("every request differs from the one before (a new client, or a new value in the query)\n")
+        print("every request differs from the one before (a new client, or a new value in the query)")
+    print()
     print("| workload | server | req/s | p50 ms | p99 ms | bytes | errors | x Prism static | x Prism dynamic |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
