@@ -115,7 +115,11 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     serve.add_argument("--app-id", default=default("app-id", "app_id"), help="Basic auth user (app_id)")
     serve.add_argument("--app-secret", default=default("app-secret", "app_secret"), help="Basic auth password")
     switch(serve, "no-progress", "no progress bar on stderr while the population is built")
-    switch(serve, "lenient", "ignore unknown query parameters, as the real server does, instead of answering 400")
+    switch(
+        serve,
+        "lenient",
+        "as the real server does: ignore unknown query parameters, take the last of a repeated one (else 400)",
+    )
     switch(serve, "validate-responses", "check every response against the contract (slower)")
     serve.add_argument(
         "--cors-origin",

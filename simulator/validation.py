@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import AsyncGenerator
 from typing import Any
+from urllib.parse import parse_qsl
 
 from connexion.json_schema import Draft4RequestValidator
 from connexion.validators import JSONRequestBodyValidator
@@ -59,6 +61,11 @@ class ParameterValidator(ConnexionParameterValidator):  # type: ignore[misc]
             extra = self.validate_query_parameter_list(request, security_params=self.security_query_params)
             if extra:
                 raise bad_request(f"unknown query parameter: {', '.join(sorted(extra))}")
+            given = Counter(name for name, _ in parse_qsl(request.scope["query_string"].decode("latin-1"),
+                                                          keep_blank_values=True))  # fmt: skip
+            for param in self.parameters.get("query", []):
+                if given[param["name"]] > 1 and param["schema"].get("type") != "array":
+                    raise bad_request(f"query parameter given more than once: {param['name']}")
         for location, values in (("query", request.query_params), ("path", request.path_params)):
             for param in self.parameters.get(location, []):
                 self.check(param, values.get(param["name"]))

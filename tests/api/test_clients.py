@@ -166,6 +166,8 @@ def test_time_ranges_in_seconds_and_milliseconds(client: Any) -> None:
         ("ip_address=127.0.0.1:8080", 400, "INVALID_PARAMETER", "the ip_address parameter expected type is ip"),
         ("proto_ver=five", 400, "INVALID_PARAMETER", "the proto_ver parameter expected type is integer"),
         ("page=2", 400, "BAD_REQUEST", "unknown query parameter: page"),
+        ("_limit=5&_limit=6", 400, "BAD_REQUEST", "query parameter given more than once: _limit"),
+        ("_lte_created_at=true&_lte_created_at=0", 400, "BAD_REQUEST", "more than once: _lte_created_at"),
     ],
 )
 def test_bad_list_parameters(client: Any, query: str, status: int, code: str, words: str) -> None:
@@ -177,7 +179,7 @@ def test_bad_list_parameters(client: Any, query: str, status: int, code: str, wo
 
 def test_lenient_mode_ignores_unknown_parameters(make_client: Callable[..., Any]) -> None:
     lenient = make_client(lenient=True)
-    response = lenient.get(f"{API}/clients?page=2&limit=5&_limit=3", auth=AUTH)
+    response = lenient.get(f"{API}/clients?page=2&limit=5&_limit=2&_limit=3", auth=AUTH)
     assert response.status_code == 200
     assert response.json()["meta"]["limit"] == 3
 
