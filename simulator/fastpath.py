@@ -30,8 +30,7 @@ from simulator.auth import check_authorization
 from simulator.config import Config
 from simulator.domain.errors import DomainError
 from simulator.errors import HttpError, error_body, from_domain
-from simulator.journal import Entry
-from simulator.middleware import error_message, query_of
+from simulator.middleware import journal_entry
 from simulator.runtime import Runtime
 from simulator.spec import CLIENTS_SPEC
 from simulator.validation import ParameterValidator, validator
@@ -49,7 +48,8 @@ a subscription change must have `Content-Type: application/json` and a `Content-
 WITH_BODY = ("subscribe", "unsubscribe", "subscribe/bulk", "unsubscribe/bulk")
 MAX_DIRECT_BODY = 64 * 1024
 """Longer bodies go through the full pipeline."""
-Answer = tuple[int, bytes, dict[str, str], str]
+Answer = tuple[int, bytes, dict[str, str]]
+"""Status, body and headers of an answer."""
 
 
 class FastPath:
@@ -65,8 +65,6 @@ class FastPath:
         listing = paths["/clients"]["get"]
         self.query = {param["name"]: param for param in listing["parameters"] if param["in"] == "query"}
         self.clientid = paths["/clients/{clientid}"]["parameters"][0]
-        self.meta_schema = _json_schema(listing["responses"]["200"])["properties"]["meta"]
-        self.client_schema = _json_schema(paths["/clients/{clientid}"]["get"]["responses"]["200"])
         self.bodies: dict[str, tuple[str, dict[str, Any], dict[str, Any] | None]] = {}
         """Per subpath of a client: the operationId, the request body's schema, the 200 answer's schema."""
         for suffix in WITH_BODY:
@@ -76,7 +74,9 @@ class FastPath:
                                    None if answer is None else _json_schema(answer))  # fmt: skip
         self.max_body = min(MAX_DIRECT_BODY, config.max_body_bytes)
         if config.validate_responses:
-            runtime.renderer.check = self._check_client
+            client_schema = _json_schema(paths["/clients/{clientid}"]["get"]["responses"]["200"])
+            runtime.renderer.check_client = self._checker(client_schema)
+            runtime.renderer.check_meta = self._checker(_json_schema(listing["responses"]["200"])["properties"]["meta"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self._route(scope) if scope["type"] == "http" else None
@@ -164,43 +164,32 @@ class FastPath:
             if answered is None:
                 return 204, b""
             if self.config.validate_responses and answer_schema is not None:
-                validator(answer_schema, Draft4ResponseValidator).validate(orjson.loads(answered))
-            return 200, answered
+                validator(answer_schema, Draft4ResponseValidator).validate(answered)
+            return 200, orjson.dumps(answered)
 
         return self._call(operation, apply)
 
     def _call(self, operation: str, work: Callable[[], tuple[int, bytes]]) -> Answer:
         try:
             status, body = work()
-            return status, body, {}, operation
+            return status, body, {}
         except DomainError as error:
             refused = from_domain(error)
-            return refused.status_code, error_body(refused.code, refused.message), refused.headers, operation
+            return refused.status_code, error_body(refused.code, refused.message), refused.headers
         except ValidationError as error:
             log.error("%s: the response breaks the contract: %s", operation, error.message)
-            return 500, error_body("INTERNAL_ERROR", "Internal error"), {}, operation
+            return 500, error_body("INTERNAL_ERROR", "Internal error"), {}
 
     async def _send(
         self, answer: Answer, operation: str, scope: Scope, receive: Receive, send: Send, started: float, at: int
     ) -> None:
-        status, body, headers, _ = answer
+        status, body, headers = answer
         if status == 204:
             response = Response(status_code=204, headers=headers)
         else:
             response = Response(body, status, headers, media_type="application/json")
         await response(scope, receive, send)
-        self.runtime.journal.record(
-            Entry(
-                time_ms=at,
-                method=scope["method"],
-                path=scope["path"],
-                query=query_of(scope),
-                operation_id=operation,
-                status=status,
-                latency_ms=round((time.perf_counter() - started) * 1000, 3),
-                error=None if status < 400 else error_message(body),
-            )
-        )
+        self.runtime.journal.record(journal_entry(scope, at, started, operation, status, body))
 
     def _arguments(self, query: str, listing: bool) -> dict[str, Any] | None:
         """The typed query arguments when every one is known, canonical and valid; None otherwise."""
@@ -223,18 +212,17 @@ class FastPath:
     def _read_or_kick(self, operation: str, arguments: dict[str, Any], clientid: str | None) -> tuple[int, bytes]:
         runtime = self.runtime
         if operation == "listClients":
-            body = list_page(runtime, arguments)
-            if self.config.validate_responses:
-                validator(self.meta_schema, Draft4ResponseValidator).validate(_meta(body))
-            return 200, body
+            return 200, list_page(runtime, arguments)
         assert clientid is not None
         if operation == "getClient":
             return 200, client_bytes(runtime, clientid)
         runtime.simulation.kick(clientid)
         return 204, b""
 
-    def _check_client(self, view: dict[str, Any]) -> None:
-        validator(self.client_schema, Draft4ResponseValidator).validate(view)
+    @staticmethod
+    def _checker(schema: dict[str, Any]) -> Callable[[Any], None]:
+        """A check of objects against `schema` as a response (raises `ValidationError`)."""
+        return validator(schema, Draft4ResponseValidator).validate
 
 
 def _json_schema(holder: dict[str, Any]) -> dict[str, Any]:
@@ -268,9 +256,3 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
         return pending.pop() if pending else await receive()
 
     return replayed
-
-
-def _meta(body: bytes) -> Any:
-    """The `meta` object of a rendered page."""
-    head = body[: body.index(b',"data":')] + b"}"
-    return orjson.loads(head)["meta"]

@@ -117,18 +117,22 @@ class JournalRecorder:
         try:
             await self.app(scope, receive, watch)
         finally:
-            self.runtime.journal.record(
-                Entry(
-                    time_ms=at,
-                    method=scope["method"],
-                    path=path,
-                    query=query_of(scope),
-                    operation_id=self.routes.operation(scope["method"], path),
-                    status=answer["status"],
-                    latency_ms=round((time.perf_counter() - started) * 1000, 3),
-                    error=error_message(answer["body"]) if answer["status"] >= 400 else None,
-                )
-            )
+            operation = self.routes.operation(scope["method"], path)
+            self.runtime.journal.record(journal_entry(scope, at, started, operation, answer["status"], answer["body"]))
+
+
+def journal_entry(scope: Scope, at_ms: int, started: float, operation: str | None, status: int, body: bytes) -> Entry:
+    """The journal's record of a request received at `at_ms` (simulated) and `started` (perf_counter)."""
+    return Entry(
+        time_ms=at_ms,
+        method=scope["method"],
+        path=scope["path"],
+        query=query_of(scope),
+        operation_id=operation,
+        status=status,
+        latency_ms=round((time.perf_counter() - started) * 1000, 3),
+        error=error_message(body) if status >= 400 else None,
+    )
 
 
 def query_of(scope: Scope) -> dict[str, list[str]]:

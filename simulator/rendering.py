@@ -25,8 +25,10 @@ class Renderer:
     dropped when the second changes."""
 
     def __init__(self) -> None:
-        self.check: Callable[[dict[str, Any]], None] | None = None
+        self.check_client: Callable[[dict[str, Any]], None] | None = None
         """Told every client view before it is first serialized (the contract's response check)."""
+        self.check_meta: Callable[[dict[str, Any]], None] | None = None
+        """Told every page's `meta` before it is serialized."""
         self._second: int | None = None
         self._cache: dict[CacheKey, bytes] = {}
         self._pages: dict[tuple[int, Hashable], bytes] = {}
@@ -61,8 +63,8 @@ class Renderer:
             cached = self._cache.get(key)
         if cached is None:
             view = views.client_view(client, now_ms)
-            if self.check is not None:
-                self.check(view)
+            if self.check_client is not None:
+                self.check_client(view)
             cached = orjson.dumps(view)
             with self._lock:
                 if second == self._second and self._sizes[0] < MAX_CACHED_BYTES:
@@ -71,6 +73,9 @@ class Renderer:
         return cached
 
     def page(self, page: Page, now_ms: int) -> bytes:
-        meta = orjson.dumps(views.page_meta(page))
+        meta_view = views.page_meta(page)
+        if self.check_meta is not None:
+            self.check_meta(meta_view)
+        meta = orjson.dumps(meta_view)
         data = b",".join(self.client(client, now_ms) for client in page.clients)
         return b'{"meta":' + meta + b',"data":[' + data + b"]}"

@@ -101,14 +101,14 @@ async def kickClient(clientid: str) -> Response:
     return _no_content()
 
 
-def change_subscriptions(runtime: Runtime, operation: str, clientid: str, body: Any) -> bytes | None:
-    """Apply one of the four (validated) subscription operations; the JSON it answers, or None for 204."""
+def change_subscriptions(runtime: Runtime, operation: str, clientid: str, body: Any) -> Any | None:
+    """Apply one of the four (validated) subscription operations; the object it answers, or None for 204."""
     simulation = runtime.simulation
     if operation == "subscribe":
-        return orjson.dumps(views.subscription_view(simulation.subscribe(clientid, _request(body))))
+        return views.subscription_view(simulation.subscribe(clientid, _request(body)))
     if operation == "bulkSubscribe":
         subscriptions = simulation.bulk_subscribe(clientid, [_request(item) for item in body])
-        return orjson.dumps([views.subscription_view(subscription) for subscription in subscriptions])
+        return [views.subscription_view(subscription) for subscription in subscriptions]
     if operation == "unsubscribe":
         simulation.unsubscribe(clientid, body["topic"])
     else:
@@ -116,8 +116,8 @@ def change_subscriptions(runtime: Runtime, operation: str, clientid: str, body: 
     return None
 
 
-def _changed(answer: bytes | None) -> Response:
-    return _no_content() if answer is None else _bytes(answer)
+def _changed(answer: Any | None) -> Response:
+    return _no_content() if answer is None else _bytes(orjson.dumps(answer))
 
 
 async def subscribe(clientid: str, body: dict[str, Any]) -> Response:

@@ -195,9 +195,7 @@ def generate(spec: PopulationSpec) -> list[Client]:
 def build(spec: PopulationSpec, progress: Progress | None = None) -> Population:
     """The population of `spec`: the same clients for the same spec, built column-wise in chunks."""
     gen = np.random.default_rng(spec.seed % 2**64)
-    fake = Faker("en_US")
-    fake.seed_instance(spec.seed)
-    companies = tuple(fake.company() for _ in range(256))
+    companies = _companies(spec.seed)
     nodes = node_names(spec.nodes)
     objects = documented_clients(nodes[0], spec.now_ms)[: spec.clients] if spec.documented else []
     taken = {client.clientid for client in objects}
@@ -222,6 +220,13 @@ def build(spec: PopulationSpec, progress: Progress | None = None) -> Population:
         if progress is not None:
             progress("generating", done, wanted)
     return Population(spec, objects, Core.concatenate(parts), companies)
+
+
+def _companies(seed: int) -> tuple[str, ...]:
+    """Company names for certificates' subjects, from Faker seeded with `seed` (drawn once, not per client)."""
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    return tuple(fake.company() for _ in range(256))
 
 
 def _unique(gen: np.random.Generator, core: Core, taken: set[str]) -> None:
@@ -503,9 +508,7 @@ def _traffic(rng: random.Random, state: ConnState, subscribed: bool, limits: Lim
 
 def arrivals(spec: PopulationSpec) -> Callable[[random.Random, int, int], Client]:
     """A factory of newly connected clients for churn, drawing from the random source it is given."""
-    fake = Faker("en_US")
-    fake.seed_instance(spec.seed)
-    companies = tuple(fake.company() for _ in range(256))
+    companies = _companies(spec.seed)
 
     def arrive(rng: random.Random, sequence: int, at_ms: int) -> Client:
         gen = np.random.default_rng(rng.getrandbits(64))

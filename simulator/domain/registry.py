@@ -92,7 +92,6 @@ class Registry:
                 progress("indexing", done, rows)
 
         report(0)
-        self._population = population
         self._built = functools.lru_cache(maxsize=BUILT_CLIENTS)(population.materialize) if population else None
         self._ids: list[str] = list(core.clientid) if core is not None else []
         self._ips: list[str] = list(core.ip_address) if core is not None else []

@@ -192,16 +192,16 @@ def test_state_file_survives_a_restart(tmp_path: Path) -> None:
         assert second.stop()[0] == 0
 
 
+def _refused_serve(*flags: str) -> subprocess.CompletedProcess[str]:
+    """`emqx-sim serve` on a free port with `flags` it is expected to refuse (it exits rather than serves)."""
+    command = [sys.executable, "-m", "simulator", "serve", "--port", str(_free_port()), *flags]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+
+
 def test_a_corrupt_state_file_is_a_clear_error(tmp_path: Path) -> None:
     state = tmp_path / "broken.json"
     state.write_text('{"format": "emqx-sim-state/1", "scenario": "x", "spec": {}', encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "simulator", "serve", "--port", str(_free_port()), "--state-file", str(state)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = _refused_serve("--state-file", str(state))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [done.stderr.strip()]
     assert str(state) in done.stderr and "not JSON" in done.stderr and "Traceback" not in done.stderr
@@ -211,17 +211,9 @@ def test_a_corrupt_state_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_malformed_scenario_names_the_file_and_the_field(tmp_path: Path) -> None:
     scenario = tmp_path / "bad.yaml"
     scenario.write_text("description: broken\npopulation:\n  clients: many\n", encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "simulator", "serve", "--port", str(_free_port()), "--scenario", str(scenario)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = _refused_serve("--scenario", str(scenario))
     assert done.returncode == 2
     assert f"{scenario}: population.clients: 'many' is not of type 'integer'" in done.stderr
     assert "Traceback" not in done.stderr
-    unknown = subprocess.run(
-        [sys.executable, "-m", "simulator", "serve", "--scenario", "nope"], capture_output=True, text=True, check=False
-    )
+    unknown = _refused_serve("--scenario", "nope")
     assert unknown.returncode == 2 and "unknown scenario 'nope'" in unknown.stderr
