@@ -30,7 +30,7 @@ ALLOWED_ROOTS = {
 
 def test_domain_is_pure() -> None:
     folder = Path(simulator.domain.__file__).parent
-    for source in folder.glob("*.py"):
+    for source in folder.rglob("*.py"):
         tree = ast.parse(source.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -39,10 +39,10 @@ def test_domain_is_pure() -> None:
                 names = [node.module or ""]
             else:
                 if isinstance(node, ast.Attribute) and node.attr == "environ":
-                    raise AssertionError(f"{source.name} reads the environment")
+                    raise AssertionError(f"{source.relative_to(folder)} reads the environment")
                 continue
             for name in names:
                 root = name.split(".")[0]
-                assert root in ALLOWED_ROOTS, f"{source.name} imports {name}"
+                assert root in ALLOWED_ROOTS, f"{source.relative_to(folder)} imports {name}"
                 if root == "simulator":
-                    assert name.startswith("simulator.domain"), f"{source.name} imports {name}"
+                    assert name.startswith("simulator.domain"), f"{source.relative_to(folder)} imports {name}"

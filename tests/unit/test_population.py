@@ -1,14 +1,20 @@
-"""The generated population: deterministic, varied, and consistent in every client."""
+"""The generated population: deterministic, varied, and consistent in every client, scenario clients and
+newcomers included."""
 
 from __future__ import annotations
 
 import ipaddress
+import random
 from collections import Counter
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from simulator.domain.client import Client, ConnState
-from simulator.domain.population import PopulationSpec, generate, node_names
+from simulator.domain.population import NO_TIME, PopulationSpec, arrivals, generate, node_names
+from simulator.domain.population.columns import timeline
+from simulator.domain.population.details import companies
 from simulator.domain.topic import parse_filter
 
 NOW = 1_694_770_580_000
@@ -118,3 +124,64 @@ def test_counters_grow_for_connected_clients_only(population: list[Client]) -> N
         elif after.recv_msg > before.recv_msg:
             grown += 1
     assert grown > 1000
+
+
+def test_timeline_draws_alike_whether_or_not_the_state_is_given() -> None:
+    expiry = np.array([0, 300, 7200, 0, 86400] * 40, dtype=np.int32)
+    clean = expiry == 0
+    drawn = timeline(np.random.default_rng(8), NOW, expiry, clean)
+    given = np.where(expiry > 0, 2, 1).astype(np.int8)
+    both = (np.random.default_rng(8), np.random.default_rng(8))
+    forced = timeline(both[0], NOW, expiry, clean, given)
+    timeline(both[1], NOW, expiry, clean)
+    assert both[0].random() == both[1].random()
+    assert (forced.state == given).all()
+    same = drawn.state == given
+    assert same.any()
+    for column in ("created_at_ms", "connected_at_ms", "disconnected_at_ms"):
+        assert (getattr(forced, column)[same] == getattr(drawn, column)[same]).all()
+    disconnected = forced.state == 2
+    assert (forced.disconnected_at_ms[disconnected] > forced.connected_at_ms[disconnected]).all()
+    assert (forced.disconnected_at_ms[~disconnected] == NO_TIME).all()
+    assert (forced.created_at_ms <= forced.connected_at_ms).all() and (forced.connected_at_ms <= NOW).all()
+
+
+def test_scenario_clients_keep_what_they_are_given_and_stay_consistent() -> None:
+    given = (
+        {"clientid": "x-disc", "state": "disconnected"},
+        {"clientid": "x-idle", "state": "idle", "subscriptions": {"t/a": 1}},
+        {"clientid": "x-conn", "state": "connected", "expiry_interval": 300},
+        {"clientid": "x-zone", "zone": "external", "proto_name": "CoAP", "proto_ver": 1},
+        {"clientid": "x-plain"},
+    )
+    spec = PopulationSpec(seed=9, clients=60, nodes=2, now_ms=NOW, explicit=given)
+    population = generate(spec)
+    assert population == generate(spec)
+    explicit = {c.clientid: c for c in population[2:7]}
+    assert list(explicit) == [item["clientid"] for item in given]
+    assert explicit["x-disc"].state is ConnState.DISCONNECTED and explicit["x-disc"].identity.expiry_interval > 0
+    assert explicit["x-idle"].state is ConnState.IDLE and list(explicit["x-idle"].subscriptions) == ["t/a"]
+    assert explicit["x-conn"].identity.expiry_interval == 300 and not explicit["x-conn"].identity.clean_start
+    assert explicit["x-zone"].identity.zone == "external" and explicit["x-zone"].identity.proto_name == "CoAP"
+    for client in explicit.values():
+        assert (client.disconnected_at_ms is not None) == (client.state is ConnState.DISCONNECTED)
+        assert client.created_at_ms <= client.connected_at_ms <= NOW
+        if client.disconnected_at_ms is not None:
+            assert client.connected_at_ms < client.disconnected_at_ms <= NOW
+    plain = {**given[4], "username": "someone"}
+    other = generate(replace(spec, explicit=(*given[:4], plain)))
+    assert other[7:] == population[7:], "what scenario clients are given changes no generated client"
+
+
+def test_newcomers_connect_when_they_arrive() -> None:
+    spec = PopulationSpec(seed=3, clients=10, nodes=2, now_ms=NOW)
+    arrive = arrivals(spec)
+    first = [arrive(random.Random(minute), minute * 1000, NOW + minute * 60_000) for minute in range(50)]
+    assert first == [
+        arrivals(spec)(random.Random(minute), minute * 1000, NOW + minute * 60_000) for minute in range(50)
+    ]
+    for minute, client in enumerate(first):
+        assert client.clientid.endswith(f"-{minute * 1000:x}")
+        assert client.state is ConnState.CONNECTED and client.disconnected_at_ms is None
+        assert client.created_at_ms == client.connected_at_ms == NOW + minute * 60_000
+    assert companies(spec.seed) is companies(spec.seed), "company names are drawn once per seed"

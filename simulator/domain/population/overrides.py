@@ -1,0 +1,46 @@
+"""Scenario overrides: a generated client with the fields a scenario gives it, kept consistent."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import fields, replace
+from typing import Any
+
+import numpy as np
+
+from simulator.domain.client import Client, ConnState, Identity, Limits, SubOpts
+from simulator.domain.population.columns import NO_TIME, STATES, timeline
+
+IDENTITY_FIELDS = frozenset(f.name for f in fields(Identity)) - {"clientid"}
+LIMIT_FIELDS = frozenset(f.name for f in fields(Limits))
+
+
+def override(rng: random.Random, client: Client, given: Mapping[str, Any], now_ms: int) -> Client:
+    """`client` with the fields a scenario gives; its timeline is drawn again (from a generator seeded by `rng`)
+    when the state or anything of its identity is given."""
+    identity = replace(client.identity, **{k: v for k, v in given.items() if k in IDENTITY_FIELDS})
+    if identity.clean_start != (identity.expiry_interval == 0):
+        identity = replace(identity, clean_start=identity.expiry_interval == 0)
+    state = ConnState(given.get("state", client.state))
+    if state is ConnState.DISCONNECTED and identity.expiry_interval == 0:
+        identity = replace(identity, expiry_interval=7200, clean_start=False)
+    limits = replace(client.limits, **{k: v for k, v in given.items() if k in LIMIT_FIELDS})
+    result = replace(client, identity=identity, limits=limits)
+    if "state" in given or identity != client.identity:
+        times = timeline(
+            np.random.default_rng(rng.getrandbits(64)),
+            now_ms,
+            np.array([identity.expiry_interval], dtype=np.int64),
+            np.array([identity.clean_start], dtype=np.bool_),
+            np.array([STATES.index(state)], dtype=np.int8),
+        )
+        disconnected = int(times.disconnected_at_ms[0])
+        result.state = state
+        result.created_at_ms, result.connected_at_ms = int(times.created_at_ms[0]), int(times.connected_at_ms[0])
+        result.disconnected_at_ms = None if disconnected == NO_TIME else disconnected
+    if "subscriptions" in given:
+        result.subscriptions = {topic: SubOpts(qos=int(qos)) for topic, qos in given["subscriptions"].items()}
+    elif result.state is ConnState.IDLE or len(result.subscriptions) > limits.subscriptions_max:
+        result.subscriptions = {}
+    return result
