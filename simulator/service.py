@@ -69,10 +69,6 @@ class Simulation:
             Setup(spec, churn, scenario), Registry(population=build(spec, progress), progress=progress), spec.now_ms
         )
 
-    @classmethod
-    def generated(cls, clock: Clock, seed: int, size: int, nodes: int) -> Simulation:
-        return cls(clock, PopulationSpec(seed=seed, clients=size, nodes=nodes, now_ms=clock.now_ms()))
-
     @property
     def spec(self) -> PopulationSpec:
         return self._setup.spec

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from ipaddress import ip_address
 
@@ -57,27 +56,6 @@ class ClientQuery:
             self.like_username is not None and self.username is None
         )
 
-    def matches(self, client: Client) -> bool:
-        ident = client.identity
-        return (
-            (self.clientid is None or ident.clientid == self.clientid)
-            and (self.username is None or ident.username == self.username)
-            and (self.zone is None or ident.zone == self.zone)
-            and (self.ip_address is None or ident.ip_address == self.ip_address)
-            and (self.conn_state is None or client.state is self.conn_state)
-            and (self.clean_start is None or ident.clean_start is self.clean_start)
-            and (self.proto_name is None or ident.proto_name == self.proto_name)
-            and (self.proto_ver is None or ident.proto_ver == self.proto_ver)
-            and (self.clientid is not None or self.like_clientid is None or self.like_clientid in ident.clientid)
-            and (
-                self.username is not None or self.like_username is None or self.like_username in (ident.username or "")
-            )
-            and (self.gte_created_at is None or client.created_at_ms >= self.gte_created_at)
-            and (self.lte_created_at is None or client.created_at_ms <= self.lte_created_at)
-            and (self.gte_connected_at is None or client.connected_at_ms >= self.gte_connected_at)
-            and (self.lte_connected_at is None or client.connected_at_ms <= self.lte_connected_at)
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class Page:
@@ -88,23 +66,3 @@ class Page:
     limit: int
     hasnext: bool
     count: int | None
-
-
-def select(ordered: Iterable[Client], query: ClientQuery, page: int, limit: int) -> Page:
-    """The `page`-th run of `limit` matching clients of `ordered`, with an exact count and `hasnext`."""
-    start = (page - 1) * limit
-    end = start + limit
-    chosen: list[Client] = []
-    matched = 0
-    for client in ordered:
-        if query.matches(client):
-            if start <= matched < end:
-                chosen.append(client)
-            matched += 1
-    return Page(
-        clients=chosen,
-        page=page,
-        limit=limit,
-        hasnext=matched > end,
-        count=None if query.fuzzy else matched,
-    )

@@ -11,7 +11,7 @@ import bisect
 import functools
 import heapq
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, overload
 
 import numpy as np
@@ -207,9 +207,6 @@ class Registry:
             self._forget(row)
         if rows:
             self._ascending = self._ascending[self._alive[self._ascending]]
-
-    def descending(self) -> Iterator[Client]:
-        return (self._client(int(row)) for row in self._ascending[::-1])
 
     def window(self, start: int, end: int) -> list[Client]:
         """Clients `start` to `end` (exclusive) of the descending order, without walking the others."""

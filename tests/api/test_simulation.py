@@ -13,8 +13,9 @@ from simulator.domain.client import ConnState
 from simulator.domain.clock import Clock
 from simulator.domain.query import ClientQuery
 from simulator.domain.snapshot import client_to_data
-from simulator.service import Simulation
 from tests.conftest import API, AUTH, FROZEN_AT, make_config
+from tests.support.oracles import descending
+from tests.support.simulation import generated
 
 DOC = ("app_id", "app_secret")
 
@@ -55,7 +56,7 @@ def test_different_seeds_give_different_populations(make_client: Callable[..., A
 def _app_with_clock(**overrides: Any) -> tuple[Any, Clock]:
     config = make_config(**overrides)
     clock = Clock.frozen(FROZEN_AT)
-    simulation = Simulation.generated(clock, seed=config.seed, size=config.clients, nodes=config.nodes)
+    simulation = generated(clock, seed=config.seed, size=config.clients, nodes=config.nodes)
     return create_app(config, simulation).test_client(), clock
 
 
@@ -134,17 +135,17 @@ def test_concurrent_changes_keep_every_invariant() -> None:
 
 
 def test_a_large_state_exports_small_and_states_of_format_1_are_still_read() -> None:
-    source = Simulation.generated(Clock.frozen(FROZEN_AT), seed=3, size=20_000, nodes=2)
+    source = generated(Clock.frozen(FROZEN_AT), seed=3, size=20_000, nodes=2)
     kicked = [client.clientid for client in source.list_clients(ClientQuery(), 7, 3)[0].clients]
     for clientid in kicked:
         source.kick(clientid)
     state = source.export_state()
     assert sorted(state["removed"]) == sorted(kicked) and len(json.dumps(state)) < 10_000
     full = {**state, "format": "emqx-sim-state/1"}
-    full["clients"] = [client_to_data(client) for client in source._registry.descending()]
+    full["clients"] = [client_to_data(client) for client in descending(source._registry)]
     del full["removed"]
     for exported in (state, full):
-        target = Simulation.generated(Clock.frozen(FROZEN_AT), seed=9, size=5, nodes=1)
+        target = generated(Clock.frozen(FROZEN_AT), seed=9, size=5, nodes=1)
         target.import_state(exported)
         assert target.status() == source.status()
         for query in (ClientQuery(), ClientQuery(conn_state=ConnState.DISCONNECTED)):

@@ -18,6 +18,7 @@ from simulator.app import create_app
 from simulator.domain.clock import Clock
 from simulator.service import Simulation
 from tests.conftest import AUTH, FROZEN_AT, make_config
+from tests.support.simulation import generated
 
 DEEP = os.environ.get("EMQX_SIM_FUZZ") == "deep"
 EXAMPLES = 1000 if DEEP else 40
@@ -25,7 +26,7 @@ STATEFUL_STEPS = 20000 if DEEP else 1000
 SEED = 20230915
 
 CONFIG = make_config(clients=200, validate_responses=False)
-SIMULATION = Simulation.generated(Clock.frozen(FROZEN_AT), seed=CONFIG.seed, size=CONFIG.clients, nodes=CONFIG.nodes)
+SIMULATION = generated(Clock.frozen(FROZEN_AT), seed=CONFIG.seed, size=CONFIG.clients, nodes=CONFIG.nodes)
 # schemathesis reads the spec at import time, so the app under test is built here, by the same factory as
 # everywhere else; the state machine resets its simulation before every run.
 CHECKS = SchemathesisConfig.from_path(spec.CHECKS_CONFIG)

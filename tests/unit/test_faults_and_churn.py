@@ -8,10 +8,11 @@ import pytest
 
 from simulator.domain.churn import Churn, apply
 from simulator.domain.client import ConnState
-from simulator.domain.population import PopulationSpec, arrivals, generate
+from simulator.domain.population import PopulationSpec, arrivals
 from simulator.domain.registry import Registry
 from simulator.faults import Faults, Rule, from_prefer
 from simulator.journal import Entry, Journal
+from tests.support.oracles import descending, generate
 
 NOW = 1_694_770_580_000
 
@@ -72,7 +73,7 @@ def test_churn_is_deterministic_and_keeps_clients_consistent() -> None:
     def run() -> list[tuple[str, ConnState, int, int | None]]:
         registry = Registry(generate(spec))
         apply(churn, registry, spec.seed, NOW, NOW + 30 * 60_000, arrivals(spec))
-        return [(c.clientid, c.state, c.connected_at_ms, c.disconnected_at_ms) for c in registry.descending()]
+        return [(c.clientid, c.state, c.connected_at_ms, c.disconnected_at_ms) for c in descending(registry)]
 
     first = run()
     assert first == run()

@@ -10,8 +10,9 @@ import pytest
 
 from simulator.domain.client import Client, ConnState, SubOpts, subscribe
 from simulator.domain.population import PopulationSpec, build
-from simulator.domain.query import ClientQuery, Page, select
+from simulator.domain.query import ClientQuery, Page
 from simulator.domain.registry import Registry
+from tests.support.oracles import all_clients, descending, select
 
 NOW = 1_694_770_580_000
 
@@ -83,7 +84,7 @@ def _agree(registry: Registry, model: dict[str, Client], queries: list[ClientQue
 def large() -> tuple[Registry, dict[str, Client]]:
     population = build(PopulationSpec(seed=2024, clients=200_000, nodes=3, now_ms=NOW))
     registry = Registry(population=population)
-    return registry, {client.clientid: client for client in population.clients()}
+    return registry, {client.clientid: client for client in all_clients(population)}
 
 
 def test_200k_clients_filter_count_and_page_like_a_scan(large: tuple[Registry, dict[str, Client]]) -> None:
@@ -102,7 +103,7 @@ def test_200k_clients_filter_count_and_page_like_a_scan(large: tuple[Registry, d
 def test_indexes_follow_kicks_subscribes_state_changes_and_the_clock() -> None:
     population = build(PopulationSpec(seed=5, clients=4000, nodes=2, now_ms=NOW))
     registry = Registry(population=population)
-    model = {client.clientid: client for client in population.clients()}
+    model = {client.clientid: client for client in all_clients(population)}
     rng = random.Random(99)
     now = NOW
     kinds: set[str] = set()
@@ -140,4 +141,4 @@ def test_indexes_follow_kicks_subscribes_state_changes_and_the_clock() -> None:
         assert len(registry) == len(model)
         _agree(registry, model, _queries(rng, model, 3), rng)
     assert kinds == {"kick", "subscribe", "state", "clock"}
-    assert [c.clientid for c in registry.descending()] == sorted(model, reverse=True)
+    assert [c.clientid for c in descending(registry)] == sorted(model, reverse=True)

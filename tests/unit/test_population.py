@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 
 from simulator.domain.client import Client, ConnState
-from simulator.domain.population import NO_TIME, PopulationSpec, arrivals, generate, node_names
+from simulator.domain.population import NO_TIME, PopulationSpec, arrivals, node_names
 from simulator.domain.population.columns import timeline
 from simulator.domain.population.details import companies
 from simulator.domain.topic import parse_filter
+from tests.support.oracles import generate
 
 NOW = 1_694_770_580_000
 LATER = NOW + 3_600_000

@@ -8,8 +8,9 @@ import pytest
 
 from simulator.domain.client import Client, ConnState
 from simulator.domain.errors import InvalidFilterValue
-from simulator.domain.population import PopulationSpec, generate
-from simulator.domain.query import ClientQuery, canonical_ip, epoch_ms, select
+from simulator.domain.population import PopulationSpec
+from simulator.domain.query import ClientQuery, canonical_ip, epoch_ms
+from tests.support.oracles import generate, select
 
 NOW = 1_694_770_580_000
 

@@ -6,8 +6,9 @@ import pytest
 
 from simulator.domain.client import ConnState
 from simulator.domain.clock import Clock, format_instant, parse_instant
-from simulator.domain.population import PopulationSpec, generate
+from simulator.domain.population import PopulationSpec
 from simulator.domain.registry import Registry
+from tests.support.oracles import descending, generate
 
 NOW = 1_694_770_580_000
 
@@ -15,17 +16,17 @@ NOW = 1_694_770_580_000
 def test_descending_byte_order_and_removal() -> None:
     clients = generate(PopulationSpec(seed=2, clients=500, nodes=2, now_ms=NOW))
     registry = Registry(clients)
-    ids = [c.clientid for c in registry.descending()]
+    ids = [c.clientid for c in descending(registry)]
     assert ids == sorted(ids, key=str.encode, reverse=True)
     removed = registry.get(ids[3])
     assert removed is not None
     registry.remove(ids[3])
-    assert ids[3] not in [c.clientid for c in registry.descending()]
+    assert ids[3] not in [c.clientid for c in descending(registry)]
     assert registry.get(ids[3]) is None and len(registry) == 499
     registry.remove("no-such-client")
     assert len(registry) == 499
     registry.add(removed)
-    assert [c.clientid for c in registry.descending()] == ids
+    assert [c.clientid for c in descending(registry)] == ids
 
 
 def test_disconnected_sessions_expire_with_time() -> None:
@@ -40,7 +41,7 @@ def test_disconnected_sessions_expire_with_time() -> None:
     assert registry.get(first.clientid) is None
     everything = registry.expire(NOW + 2 * 86_400_000)
     assert len(gone) + len(everything) == len(disconnected)
-    assert all(c.state is not ConnState.DISCONNECTED for c in registry.descending())
+    assert all(c.state is not ConnState.DISCONNECTED for c in descending(registry))
 
 
 def test_clock_real_frozen_and_advanced() -> None:

@@ -9,29 +9,30 @@ import orjson
 from simulator import views
 from simulator.domain.client import SubOpts, subscribe, unsubscribe
 from simulator.domain.clock import Clock
-from simulator.domain.query import ClientQuery, select
+from simulator.domain.query import ClientQuery
 from simulator.domain.subscription import SubscribeRequest
 from simulator.rendering import Renderer
-from simulator.service import Simulation
+from tests.support.oracles import descending, select
+from tests.support.simulation import generated
 
 NOW = 1_694_770_580_000
 
 
 def test_window_agrees_with_a_walk_after_random_kicks() -> None:
-    simulation = Simulation.generated(Clock.frozen(NOW), seed=4, size=500, nodes=3)
+    simulation = generated(Clock.frozen(NOW), seed=4, size=500, nodes=3)
     rng = random.Random(1)
     for _ in range(5):
-        for clientid in rng.sample(sorted(c.clientid for c in simulation._registry.descending()), 20):
+        for clientid in rng.sample(sorted(c.clientid for c in descending(simulation._registry)), 20):
             simulation.kick(clientid)
         for page, limit in ((1, 1), (1, 100), (3, 37), (13, 37), (50, 10), (1, 10000)):
             fast, _ = simulation.list_clients(ClientQuery(), page, limit)
-            slow = select(simulation._registry.descending(), ClientQuery(), page, limit)
+            slow = select(descending(simulation._registry), ClientQuery(), page, limit)
             assert fast == slow
 
 
 def test_cached_bytes_follow_changes_and_time() -> None:
     clock = Clock.frozen(NOW)
-    simulation = Simulation.generated(clock, seed=4, size=200, nodes=3)
+    simulation = generated(clock, seed=4, size=200, nodes=3)
     renderer = Renderer()
     rng = random.Random(2)
 
@@ -42,7 +43,7 @@ def test_cached_bytes_follow_changes_and_time() -> None:
 
     check()
     for step in range(30):
-        client = rng.choice(list(simulation._registry.descending()))
+        client = rng.choice(list(descending(simulation._registry)))
         if step % 3 == 0:
             subscribe(client, f"t/{step}", SubOpts(qos=1))
         elif step % 3 == 1:
@@ -54,7 +55,7 @@ def test_cached_bytes_follow_changes_and_time() -> None:
 
 def test_cached_pages_follow_every_change_and_time() -> None:
     clock = Clock.frozen(NOW)
-    simulation = Simulation.generated(clock, seed=4, size=200, nodes=3)
+    simulation = generated(clock, seed=4, size=200, nodes=3)
     renderer = Renderer()
     query = ClientQuery(proto_name="MQTT")
 

@@ -48,7 +48,6 @@ __all__ = [
     "arrivals",
     "build",
     "documented_clients",
-    "generate",
     "node_name",
     "node_names",
 ]
@@ -71,15 +70,6 @@ class Population:
     def materialize(self, row: int) -> Client:
         """Generated client `row`, whole; the same client every time."""
         return materialize(self.core, row, self.spec)
-
-    def clients(self) -> list[Client]:
-        """Every client, whole, in generation order."""
-        return [*self.objects, *(self.materialize(row) for row in range(len(self.core)))]
-
-
-def generate(spec: PopulationSpec) -> list[Client]:
-    """The documented clients, the explicit ones, then generated ones up to `spec.clients` in all."""
-    return build(spec).clients()
 
 
 def build(spec: PopulationSpec, progress: Progress | None = None) -> Population:

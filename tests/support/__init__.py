@@ -1,0 +1,1 @@
+"""What tests share that the simulator does not need: reference implementations and ready-made simulations."""
