@@ -9,9 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator import spec
-from simulator.domain.client import SubOpts
-from simulator.domain.errors import InvalidSubscribeOptions, InvalidTopicFilter
-from simulator.domain.subscription import SubscribeRequest, check_subscribe
+from simulator.domain.errors import InvalidTopicFilter
 from simulator.domain.topic import parse_filter
 
 VALID = [
@@ -70,15 +68,6 @@ def test_shared_filters_split_group_and_filter() -> None:
     assert (parsed.group, parsed.filter, parsed.shared) == ("g1", "sensors/+/temp", True)
     assert parse_filter("$queue/jobs").group == "$queue"
     assert not parse_filter("sensors/#").shared
-
-
-def test_no_local_is_refused_on_shared_subscriptions_only() -> None:
-    with pytest.raises(InvalidSubscribeOptions, match="no_local"):
-        check_subscribe(SubscribeRequest("$share/g/t", SubOpts(nl=1)))
-    with pytest.raises(InvalidSubscribeOptions):
-        check_subscribe(SubscribeRequest("$queue/t", SubOpts(nl=1)))
-    check_subscribe(SubscribeRequest("t/a", SubOpts(nl=1)))
-    check_subscribe(SubscribeRequest("$share/g/t", SubOpts(nl=0)))
 
 
 PATTERN = re.compile(spec.load()["components"]["schemas"]["TopicFilter"]["pattern"])

@@ -1,5 +1,6 @@
-"""The registry's column indexes answer every filter, count and page exactly as a scan of every client does,
-at 200,000 clients and after random kicks, subscribes, state changes and clock moves."""
+"""The registry: listing order, removal and session expiry; and its column indexes, which answer every filter,
+count and page exactly as a scan of every client does, at 200,000 clients and after random kicks, subscribes,
+state changes and clock moves."""
 
 from __future__ import annotations
 
@@ -12,9 +13,40 @@ from simulator.domain.client import Client, ConnState, SubOpts, subscribe
 from simulator.domain.population import PopulationSpec, build
 from simulator.domain.query import ClientQuery, Page
 from simulator.domain.registry import Registry
-from tests.support.oracles import all_clients, descending, select
+from tests.support.oracles import all_clients, descending, generate, select
 
 NOW = 1_694_770_580_000
+
+
+def test_descending_byte_order_and_removal() -> None:
+    clients = generate(PopulationSpec(seed=2, clients=500, nodes=2, now_ms=NOW))
+    registry = Registry(clients)
+    ids = [c.clientid for c in descending(registry)]
+    assert ids == sorted(ids, key=str.encode, reverse=True)
+    removed = registry.get(ids[3])
+    assert removed is not None
+    registry.remove(ids[3])
+    assert ids[3] not in [c.clientid for c in descending(registry)]
+    assert registry.get(ids[3]) is None and len(registry) == 499
+    registry.remove("no-such-client")
+    assert len(registry) == 499
+    registry.add(removed)
+    assert [c.clientid for c in descending(registry)] == ids
+
+
+def test_disconnected_sessions_expire_with_time() -> None:
+    clients = generate(PopulationSpec(seed=2, clients=2000, nodes=2, now_ms=NOW))
+    registry = Registry(clients)
+    disconnected = [c for c in clients if c.state is ConnState.DISCONNECTED]
+    assert disconnected
+    assert registry.expire(NOW) == []
+    first = min(disconnected, key=lambda c: c.expires_at_ms or 0)
+    gone = registry.expire(first.expires_at_ms or 0)
+    assert first.clientid in gone
+    assert registry.get(first.clientid) is None
+    everything = registry.expire(NOW + 2 * 86_400_000)
+    assert len(gone) + len(everything) == len(disconnected)
+    assert all(c.state is not ConnState.DISCONNECTED for c in descending(registry))
 
 
 def _scan(model: dict[str, Client], query: ClientQuery, page: int, limit: int) -> Page:

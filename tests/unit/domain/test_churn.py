@@ -1,0 +1,53 @@
+"""Churn: clients disconnecting, reconnecting and arriving, the same for the same seed and minutes."""
+
+from __future__ import annotations
+
+import random
+
+from simulator.domain.churn import Churn, apply
+from simulator.domain.client import ConnState
+from simulator.domain.population import PopulationSpec, arrivals
+from simulator.domain.registry import Registry
+from tests.support.oracles import descending, generate
+
+NOW = 1_694_770_580_000
+
+
+def test_churn_is_deterministic_and_keeps_clients_consistent() -> None:
+    spec = PopulationSpec(seed=3, clients=400, nodes=2, now_ms=NOW)
+    churn = Churn(disconnects=0.05, reconnects=0.3, arrivals=2)
+
+    def run() -> list[tuple[str, ConnState, int, int | None]]:
+        registry = Registry(generate(spec))
+        apply(churn, registry, spec.seed, NOW, NOW + 30 * 60_000, arrivals(spec))
+        return [(c.clientid, c.state, c.connected_at_ms, c.disconnected_at_ms) for c in descending(registry)]
+
+    first = run()
+    assert first == run()
+    start = {c.clientid: c.state for c in generate(spec)}
+    after = {clientid: state for clientid, state, _, _ in first}
+    assert len(set(after) - set(start)) >= 40
+    assert sum(1 for cid in set(start) & set(after) if start[cid] != after[cid]) >= 20
+    for _, state, connected_at, disconnected_at in first:
+        assert (disconnected_at is not None) == (state is ConnState.DISCONNECTED)
+        if disconnected_at is not None:
+            assert connected_at < disconnected_at
+
+
+def test_long_jumps_churn_at_most_a_day_of_minutes() -> None:
+    spec = PopulationSpec(seed=3, clients=50, nodes=1, now_ms=NOW)
+    calls = []
+
+    def counting(rng: random.Random, sequence: int, at: int) -> object:
+        calls.append(at)
+        return arrivals(spec)(rng, sequence, at)
+
+    apply(
+        Churn(disconnects=0, reconnects=0, arrivals=1),
+        Registry(generate(spec)),
+        3,
+        NOW,
+        NOW + 30 * 86_400_000,
+        counting,
+    )  # type: ignore[arg-type]
+    assert len(calls) == 1440
