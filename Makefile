@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 ARGS    ?=
 
-.PHONY: install serve test check fuzz bench validate docs chromium clean
+.PHONY: install serve test test-fast check fuzz bench validate docs chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ chromium: ## Debian's Chromium and ChromeDriver for the browser tests, installed
 
 test: check chromium ## lint, type-check and run the whole test suite (browser tests included)
 	$(BIN)/pytest
+
+test-fast: check ## lint, type-check and run the tests that answer in seconds (no `slow`, no `browser` ones)
+	$(BIN)/pytest -m "not slow and not browser"
 
 bench: $(STAMP) ## the simulator beside Prism under wrk (pass ARGS="--clients 1000000" for the scale mode)
 	$(BIN)/python bench/run.py $(ARGS)

@@ -20,6 +20,8 @@ from simulator.docs import write
 from tests.conftest import make_config
 from tests.servers import serving
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 

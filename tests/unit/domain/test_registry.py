@@ -119,6 +119,7 @@ def large() -> tuple[Registry, dict[str, Client]]:
     return registry, {client.clientid: client for client in all_clients(population)}
 
 
+@pytest.mark.slow
 def test_200k_clients_filter_count_and_page_like_a_scan(large: tuple[Registry, dict[str, Client]]) -> None:
     registry, model = large
     assert len(registry) == len(model) == 200_000

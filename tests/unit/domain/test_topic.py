@@ -82,6 +82,7 @@ def _valid(topic: str) -> bool:
     return True
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None, derandomize=True)
 @given(st.lists(PIECES, max_size=8).map("".join))
 def test_contract_pattern_agrees_with_the_rules(topic: str) -> None:
