@@ -1,0 +1,1 @@
+"""Replay of a recorded corpus of raw HTTP requests: the simulator must answer today as it answered then."""
