@@ -8,15 +8,15 @@ import gc
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from simulator.config import DEFAULT_SEED, Config
 from simulator.domain.clock import parse_instant
 
 if TYPE_CHECKING:
-    from simulator.domain.population import Progress
+    pass
 
 ENV_PREFIX = "EMQX_SIM_"
 
@@ -81,7 +81,9 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default=default("host", "127.0.0.1"), help="address to bind (127.0.0.1)")
     serve.add_argument("--port", type=_port, default=default("port", "18083"), help="port to bind (18083)")
-    serve.add_argument("--seed", type=int, default=default("seed", str(DEFAULT_SEED)), help="population seed")
+    serve.add_argument(
+        "--seed", type=int, default=env_or_none("seed"), help=f"population seed (the scenario's; {DEFAULT_SEED})"
+    )
     serve.add_argument(
         "--clients", type=_positive, default=env_or_none("clients"), help="clients (the scenario's; 1000 by default)"
     )
@@ -198,7 +200,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
 
 
 def contract_test(args: argparse.Namespace) -> int:
-    from simulator.contract import ContractTest, run
+    from simulator.contract_test import ContractTest, run
 
     test = ContractTest(
         url=args.url,
@@ -240,54 +242,27 @@ def validate() -> int:
     return failed
 
 
-@contextlib.contextmanager
-def progress_bars(enabled: bool) -> Iterator[Progress | None]:
-    """A progress bar on stderr per stage of building the population (shown when a stage takes over 0.2 s)."""
-    if not enabled:
-        yield None
-        return
-    from tqdm import tqdm
-
-    bars: dict[str, Any] = {}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            for earlier in bars.values():
-                earlier.close()
-            bar = bars[stage] = tqdm(total=total, desc=f"{stage.capitalize():<10}", unit=" clients", unit_scale=True,
-                                     delay=0.2, file=sys.stderr, mininterval=0.25)  # fmt: skip
-        bar.update(done - bar.n)
-
-    try:
-        yield progress
-    finally:
-        for bar in bars.values():
-            bar.close()
-
-
 def serve(config: Config, no_progress: bool = False) -> int:
     import uvicorn
 
     from simulator.app import create_app
     from simulator.domain.errors import DomainError
-    from simulator.runtime import Runtime
-    from simulator.scenarios import ScenarioError
+    from simulator.progress import progress_bars
     from simulator.state_file import load_state, save_state
 
     try:
         with progress_bars(enabled=not no_progress) as progress:
-            runtime = Runtime.start(config, progress)
+            app = create_app(config, progress=progress)
+        simulation = app.deployment.simulation
         if config.state_file is not None:
-            load_state(runtime.simulation, config.state_file)
-    except (ScenarioError, DomainError, OSError) as error:
+            load_state(simulation, config.state_file)
+    except (DomainError, OSError) as error:
         print(f"emqx-sim serve: {error}", file=sys.stderr)
         return 2
-    app = create_app(config, runtime=runtime)
     # The population lives as long as the process: keep the garbage collector's full passes from walking it
     # (about 60 ms each with a million clients).
     gc.freeze()
-    status = runtime.simulation.status()
+    status = simulation.status()
     print(f"EMQX Clients API simulator: {config.base_url}", flush=True)
     print(f"  Swagger UI:  {config.base_url}/ui/", flush=True)
     print(f"  Control API: {config.base_url}/_sim/ (Swagger UI at {config.base_url}/_sim/ui/)", flush=True)
@@ -299,6 +274,6 @@ def serve(config: Config, no_progress: bool = False) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.run(app, host=config.host, port=config.port, log_level=config.log_level)
     if config.state_file is not None:
-        save_state(runtime.simulation, config.state_file)
+        save_state(simulation, config.state_file)
         print(f"State saved to {config.state_file}", flush=True)
     return 0

@@ -14,7 +14,8 @@ class Config:
 
     host: str = "127.0.0.1"
     port: int = 18083
-    seed: int = DEFAULT_SEED
+    seed: int | None = None
+    """None: the scenario's seed, or DEFAULT_SEED when it gives none."""
     clients: int | None = None
     """None: as many as the scenario says (1000 in `default`)."""
     nodes: int | None = None

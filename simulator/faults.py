@@ -8,27 +8,10 @@ import re
 import threading
 from dataclasses import dataclass, replace
 
-from simulator.errors import HttpError
+from simulator.domain.errors import InvalidRequest
+from simulator.error_codes import Code, HttpError, for_status
 
-CODES = {
-    400: "BAD_REQUEST",
-    401: "BAD_API_KEY_OR_SECRET",
-    403: "FORBIDDEN",
-    404: "NOT_FOUND",
-    409: "CONFLICT",
-    413: "PAYLOAD_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-    429: "TOO_MANY_REQUESTS",
-    500: "INTERNAL_ERROR",
-    502: "BAD_GATEWAY",
-    503: "SERVICE_UNAVAILABLE",
-    504: "GATEWAY_TIMEOUT",
-}
 MAX_DELAY_MS = 60_000
-
-
-def code_for(status: int) -> str:
-    return CODES.get(status, "INTERNAL_ERROR" if status >= 500 else "BAD_REQUEST")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +32,8 @@ class Rule:
     def error(self) -> HttpError | None:
         if self.status is None:
             return None
-        code = self.code or code_for(self.status)
-        return HttpError(self.status, code, self.message or f"{code} (injected by the simulator)")
+        code = Code(self.status, self.code or for_status(self.status).code)
+        return code.error(self.message or f"{code.code} (injected by the simulator)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +53,11 @@ class Faults:
 
     def add(self, rule: Rule) -> Rule:
         if rule.delay_max_ms is not None and rule.delay_max_ms < rule.delay_ms:
-            raise ValueError("delay_max_ms is below delay_ms")
+            raise InvalidRequest("delay_max_ms is below delay_ms")
         if not 0 <= rule.error_rate <= 1:
-            raise ValueError("error_rate is not between 0 and 1")
+            raise InvalidRequest("error_rate is not between 0 and 1")
         if rule.status is None and rule.delay_ms == 0 and not rule.delay_max_ms:
-            raise ValueError("a rule needs a delay or a status")
+            raise InvalidRequest("a rule needs a delay or a status")
         with self._lock:
             stored = replace(rule, id=f"fault-{next(self._ids)}", hits=0)
             self._rules.append(stored)
@@ -124,7 +107,8 @@ _PREFER = re.compile(r"\s*([a-zA-Z]+)\s*=\s*([^,;\s]+)\s*")
 
 
 def from_prefer(header: str | None) -> Decision:
-    """`Prefer: code=503, delay=200` (as Prism reads it): a forced error status and a delay in ms."""
+    """`Prefer: code=503, delay=200` (as Prism reads it): a forced error status and a delay in ms. A preference
+    that cannot be honoured (a code that is no 4xx or 5xx status, a delay over a minute) is ignored (RFC 7240)."""
     if not header:
         return Decision()
     delay = 0.0
@@ -134,9 +118,9 @@ def from_prefer(header: str | None) -> Decision:
         if match is None:
             continue
         key, value = match.group(1).lower(), match.group(2)
-        if key == "delay" and value.isdigit():
-            delay = min(float(value), MAX_DELAY_MS)
-        elif key == "code" and value.isdigit() and 400 <= int(value) <= 599:
-            status = int(value)
-            error = HttpError(status, code_for(status), f"{code_for(status)} (requested by the Prefer header)")
+        if key == "delay" and value.isdigit() and len(value) <= 5 and int(value) <= MAX_DELAY_MS:
+            delay = float(value)
+        elif key == "code" and value.isdigit() and len(value) == 3 and 400 <= int(value) <= 599:
+            code = for_status(int(value))
+            error = Code(int(value), code.code).error(f"{code.code} (requested by the Prefer header)")
     return Decision(delay, error)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,11 +15,16 @@ class Entry:
     time_ms: int
     method: str
     path: str
-    query: dict[str, list[str]]
+    query_string: str
     operation_id: str | None
     status: int
     latency_ms: float
     error: str | None = None
+
+    @property
+    def query(self) -> dict[str, list[str]]:
+        """The query's parameters and their values (parsed when read, not on the request's path)."""
+        return parse_qs(self.query_string, keep_blank_values=True)
 
 
 @dataclass

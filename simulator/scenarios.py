@@ -11,7 +11,9 @@ from typing import Any
 import yaml
 from jsonschema import Draft7Validator
 
+from simulator.config import DEFAULT_SEED
 from simulator.domain.churn import Churn
+from simulator.domain.errors import DomainError
 from simulator.domain.population import PopulationSpec
 from simulator.service import Setup
 
@@ -24,7 +26,7 @@ SUFFIXES = (".yaml", ".yml", ".json")
 SCHEMA_SUFFIX = ".schema.json"
 
 
-class ScenarioError(Exception):
+class ScenarioError(DomainError):
     """A scenario that cannot be used: unreadable, or wrong in a named field."""
 
 
@@ -98,16 +100,16 @@ class Catalog:
 def setup_for(
     scenario: Scenario,
     now_ms: int,
-    seed: int,
+    seed: int | None = None,
     clients: int | None = None,
     nodes: int | None = None,
     churn: bool = False,
 ) -> Setup:
-    """The simulation setup of `scenario`; `clients` and `nodes`, when given, override the scenario's."""
+    """The simulation setup of `scenario`; `seed`, `clients` and `nodes`, when given, override the scenario's."""
     population = scenario.data.get("population", {})
     protocols = population.get("protocols")
     spec = PopulationSpec(
-        seed=population.get("seed", seed),
+        seed=population.get("seed", DEFAULT_SEED) if seed is None else seed,
         clients=population.get("clients", 1000) if clients is None else clients,
         nodes=population.get("nodes", 3) if nodes is None else nodes,
         now_ms=now_ms,

@@ -24,7 +24,7 @@ MAX_CLIENTS = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
-class Snapshot:
+class Revision:
     """What a read saw: the instant it was taken at, so every counter of a response agrees, and the version
     of the state it was taken from (any change makes a new version)."""
 
@@ -82,21 +82,21 @@ class Simulation:
 
     # The emulated API
 
-    def list_clients(self, query: ClientQuery, page: int, limit: int) -> tuple[Page, Snapshot]:
+    def list_clients(self, query: ClientQuery, page: int, limit: int) -> tuple[Page, Revision]:
         with self._lock:
             now = self._tick()
-            return self._registry.select(query, page, limit), Snapshot(now, self._registry.version)
+            return self._registry.select(query, page, limit), Revision(now, self._registry.version)
 
-    def revision(self) -> Snapshot:
+    def revision(self) -> Revision:
         """The instant and version of the state now, as a read now would see them."""
         with self._lock:
             now = self._tick()
-            return Snapshot(now, self._registry.version)
+            return Revision(now, self._registry.version)
 
-    def get_client(self, clientid: str) -> tuple[Client, Snapshot]:
+    def get_client(self, clientid: str) -> tuple[Client, Revision]:
         with self._lock:
             now = self._tick()
-            return self._find(clientid), Snapshot(now)
+            return self._find(clientid), Revision(now)
 
     def kick(self, clientid: str) -> None:
         """End the client's connection and session at once; it is gone from every view."""

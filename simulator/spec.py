@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
 import yaml
+from connexion.spec import Specification
 from openapi_spec_validator import validate
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -17,6 +19,13 @@ CLIENTS_SPEC = SPEC_DIR / "clients.yaml"
 CONTROL_SPEC = SPEC_DIR / "control.yaml"
 CHECKS_CONFIG = SPEC_DIR / "schemathesis.toml"
 """How schemathesis checks a deployment against the contract (the statuses two checks accept)."""
+
+
+@functools.cache
+def specification(path: Path) -> Specification:
+    """The contract at `path` as connexion loads it (references resolved), read once per process: it is only
+    read, never changed, by the apps built from it."""
+    return Specification.load(path)
 
 
 def load(path: Path = CLIENTS_SPEC) -> dict[str, Any]:

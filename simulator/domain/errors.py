@@ -39,3 +39,11 @@ class InvalidFilterValue(DomainError):
     def __init__(self, name: str, expected: str, value: str) -> None:
         super().__init__(f"the {name} parameter expected type is {expected}, but the value is {value}")
         self.name = name
+
+
+class InvalidRequest(DomainError):
+    """A request the simulator cannot carry out as given."""
+
+
+class NotFound(DomainError):
+    """No such thing (a fault rule, a scenario) where one was named."""

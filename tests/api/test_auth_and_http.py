@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from simulator.errors import HttpError
-from simulator.middleware import BodyLimit
+from simulator import body
+from simulator.error_codes import HttpError
 from tests.conftest import API, AUTH
 
 
@@ -129,17 +129,13 @@ def test_credentials_come_before_the_size_limit(client: Any) -> None:
 def test_streamed_bodies_are_cut_at_the_limit() -> None:
     chunks = [{"type": "http.request", "body": b"x" * 600, "more_body": True}] * 3
 
-    async def reader(scope: Any, receive: Any, send: Any) -> None:
-        while (await receive()).get("more_body"):
-            pass
-
     async def run() -> None:
         pending = iter(chunks)
 
         async def receive() -> Any:
             return next(pending)
 
-        await BodyLimit(reader, max_bytes=1000)({"type": "http", "headers": []}, receive, None)  # type: ignore[arg-type]
+        await body.read(receive, limit=1000)
 
     with pytest.raises(HttpError) as caught:
         asyncio.run(run())

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from simulator.app import create_app
 from simulator.cli import config_from, parser
 from simulator.config import Config
 from tests.conftest import FROZEN_AT
@@ -30,6 +31,26 @@ def test_defaults() -> None:
     assert (config.app_id, config.app_secret, config.frozen_at_ms) == ("app_id", "app_secret", None)
     assert (config.lenient, config.validate_responses, config.cors_origins) == (False, False, ("*",))
     assert config.base_url == "http://127.0.0.1:18083/api/v5"
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "seed", "clients"),
+    [
+        ([], {}, 31, 12),
+        (["--seed", "9", "--clients", "5"], {}, 9, 5),
+        ([], {"EMQX_SIM_SEED": "8", "EMQX_SIM_CLIENTS": "4"}, 8, 4),
+        (["--seed", "9", "--clients", "5"], {"EMQX_SIM_SEED": "8", "EMQX_SIM_CLIENTS": "4"}, 9, 5),
+        (["--scenario", "default"], {}, 20230915, 1000),
+    ],
+)
+def test_a_flag_beats_the_environment_which_beats_the_scenario(
+    tmp_path: Path, argv: list[str], env: dict[str, str], seed: int, clients: int
+) -> None:
+    scenario = tmp_path / "seeded.yaml"
+    scenario.write_text("description: A seeded scenario.\npopulation: {seed: 31, clients: 12}\n", encoding="utf-8")
+    config = _config(["--scenario", str(scenario), *argv], env)
+    status = create_app(config).deployment.simulation.status()
+    assert (status.seed, status.clients) == (seed, clients)
 
 
 def test_every_flag() -> None:
@@ -166,6 +187,7 @@ class Server:
         return self.process.returncode, out, err
 
 
+@pytest.mark.slow
 def test_state_file_survives_a_restart(tmp_path: Path) -> None:
     state = tmp_path / "state" / "sim.json"
     auth = ("app_id", "app_secret")
@@ -208,6 +230,7 @@ def test_a_corrupt_state_file_is_a_clear_error(tmp_path: Path) -> None:
     assert state.read_text(encoding="utf-8").endswith('"spec": {}')
 
 
+@pytest.mark.slow
 def test_a_malformed_scenario_names_the_file_and_the_field(tmp_path: Path) -> None:
     scenario = tmp_path / "bad.yaml"
     scenario.write_text("description: broken\npopulation:\n  clients: many\n", encoding="utf-8")

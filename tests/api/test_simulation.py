@@ -7,6 +7,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from simulator.app import create_app
 from simulator.config import Config
 from simulator.domain.client import ConnState
@@ -89,6 +91,7 @@ def test_expired_sessions_disappear() -> None:
     assert client.get(f"{API}/clients/{gone}", auth=AUTH).status_code == 404
 
 
+@pytest.mark.slow
 def test_concurrent_changes_keep_every_invariant() -> None:
     config: Config = make_config(clients=200, validate_responses=False)
     app = create_app(config)
@@ -134,6 +137,7 @@ def test_concurrent_changes_keep_every_invariant() -> None:
         assert status == (200 if clientid in remaining else 404)
 
 
+@pytest.mark.slow
 def test_a_large_state_exports_small_and_states_of_format_1_are_still_read() -> None:
     source = generated(Clock.frozen(FROZEN_AT), seed=3, size=20_000, nodes=2)
     kicked = [client.clientid for client in source.list_clients(ClientQuery(), 7, 3)[0].clients]

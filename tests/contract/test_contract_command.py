@@ -59,6 +59,7 @@ def recording(app: Asgi, seen: list[tuple[str, str]]) -> Asgi:
     return record
 
 
+@pytest.mark.slow
 def test_the_simulator_keeps_the_contract(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     junit = tmp_path / "reports" / "contract.xml"
     examples = "1000" if DEEP else "10"
@@ -76,6 +77,7 @@ def test_the_simulator_keeps_the_contract(tmp_path: Path, capfd: pytest.CaptureF
     assert not list(ET.parse(junit).getroot().iter("failure"))
 
 
+@pytest.mark.slow
 def test_a_broken_target_fails_naming_the_operation_and_the_check(capfd: pytest.CaptureFixture[str]) -> None:
     app = off_contract_lookup(create_app(make_config(clients=50, validate_responses=False)))
     with serving(app) as url:
@@ -87,6 +89,7 @@ def test_a_broken_target_fails_naming_the_operation_and_the_check(capfd: pytest.
     assert "BREAKS the contract" in out
 
 
+@pytest.mark.slow
 def test_read_only_changes_nothing(capfd: pytest.CaptureFixture[str]) -> None:
     seen: list[tuple[str, str]] = []
     app = create_app(make_config(clients=50, validate_responses=False))

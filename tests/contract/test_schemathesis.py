@@ -57,6 +57,7 @@ STATEFUL_SETTINGS = settings(
 )
 
 
+@pytest.mark.slow
 def test_stateful_workflows_keep_the_contract() -> None:
     run_state_machine_as_test(Workflow, settings=STATEFUL_SETTINGS)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.domain.errors import InvalidRequest
 from simulator.faults import Faults, Rule, from_prefer
 
 
@@ -34,14 +35,16 @@ def test_latency_ranges_and_rates_are_seeded() -> None:
     [Rule(id="", delay_ms=5, delay_max_ms=1), Rule(id="", status=503, error_rate=1.5), Rule(id="")],
 )
 def test_impossible_rules_are_refused(rule: Rule) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidRequest):
         Faults().add(rule)
 
 
 def test_prefer_header() -> None:
     decision = from_prefer("code=503, delay=250")
     assert decision.delay_ms == 250 and decision.error is not None and decision.error.status_code == 503
-    assert from_prefer("delay=999999").delay_ms == 60_000
+    assert from_prefer("delay=60000").delay_ms == 60_000
+    assert from_prefer("delay=60001").delay_ms == 0
     assert from_prefer("code=200").error is None
+    assert from_prefer("code=" + "5" * 5000).error is None
     assert from_prefer("code=abc; delay=x; nonsense").delay_ms == 0
     assert from_prefer(None).error is None

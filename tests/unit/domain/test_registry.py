@@ -133,6 +133,7 @@ def test_200k_clients_filter_count_and_page_like_a_scan(large: tuple[Registry, d
         assert (got.count, got.hasnext) == (200_000, page < 2000)
 
 
+@pytest.mark.slow
 def test_indexes_follow_kicks_subscribes_state_changes_and_the_clock() -> None:
     population = build(PopulationSpec(seed=5, clients=4000, nodes=2, now_ms=NOW))
     registry = Registry(population=population)

@@ -1,4 +1,4 @@
-"""Serialized clients, kept for the second they are valid in: a page is joined from cached fragments."""
+"""The byte cache: serialized clients and list pages, kept for the second they are valid in."""
 
 from __future__ import annotations
 
@@ -11,23 +11,27 @@ import orjson
 from simulator import views
 from simulator.domain.client import Client
 from simulator.domain.query import Page
-from simulator.service import Snapshot
+from simulator.service import Revision
 
 CacheKey = tuple[str, str, int, int | None, int]
 MAX_CACHED_BYTES = 8 * 1024 * 1024
 """Bytes of clients and of pages each kept per second of the clock, at most."""
 
 
-class Renderer:
+Check = Callable[[dict[str, Any]], None]
+"""A check of a view against the contract (raises `jsonschema.ValidationError`)."""
+
+
+class ByteCache:
     """JSON bytes of clients and pages. A client's bytes depend on its state and subscription count and on
     the clock's whole second (counters move once a second), so they are cached under those; a list page
     depends on the query, the state's version and the second, so it is cached under those. Both caches are
     dropped when the second changes."""
 
-    def __init__(self) -> None:
-        self.check_client: Callable[[dict[str, Any]], None] | None = None
+    def __init__(self, check_client: Check | None = None, check_meta: Check | None = None) -> None:
+        self.check_client = check_client
         """Told every client view before it is first serialized (the contract's response check)."""
-        self.check_meta: Callable[[dict[str, Any]], None] | None = None
+        self.check_meta = check_meta
         """Told every page's `meta` before it is serialized."""
         self._second: int | None = None
         self._cache: dict[CacheKey, bytes] = {}
@@ -39,7 +43,7 @@ class Renderer:
         if second != self._second:
             self._second, self._cache, self._pages, self._sizes = second, {}, {}, [0, 0]
 
-    def listing(self, key: Hashable, current: Snapshot, compute: Callable[[], tuple[Page, Snapshot]]) -> bytes:
+    def listing(self, key: Hashable, current: Revision, compute: Callable[[], tuple[Page, Revision]]) -> bytes:
         """The bytes of the list page `compute` makes, served again while the version and second stay."""
         with self._lock:
             self._roll(current.now_ms // 1000)

@@ -1,4 +1,4 @@
-"""Cached rendering and the unfiltered fast path answer exactly what the plain code paths answer."""
+"""The byte cache and the unfiltered page answer exactly what the plain code paths answer."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import random
 import orjson
 
 from simulator import views
+from simulator.cache import ByteCache
 from simulator.domain.client import SubOpts, subscribe, unsubscribe
 from simulator.domain.clock import Clock
 from simulator.domain.query import ClientQuery
 from simulator.domain.subscription import SubscribeRequest
-from simulator.rendering import Renderer
 from tests.support.oracles import descending, select
 from tests.support.simulation import generated
 
@@ -33,7 +33,7 @@ def test_window_agrees_with_a_walk_after_random_kicks() -> None:
 def test_cached_bytes_follow_changes_and_time() -> None:
     clock = Clock.frozen(NOW)
     simulation = generated(clock, seed=4, size=200, nodes=3)
-    renderer = Renderer()
+    renderer = ByteCache()
     rng = random.Random(2)
 
     def check() -> None:
@@ -56,7 +56,7 @@ def test_cached_bytes_follow_changes_and_time() -> None:
 def test_cached_pages_follow_every_change_and_time() -> None:
     clock = Clock.frozen(NOW)
     simulation = generated(clock, seed=4, size=200, nodes=3)
-    renderer = Renderer()
+    renderer = ByteCache()
     query = ClientQuery(proto_name="MQTT")
 
     def listed() -> bytes:
@@ -64,7 +64,7 @@ def test_cached_pages_follow_every_change_and_time() -> None:
 
     def plain() -> bytes:
         page, snapshot = simulation.list_clients(query, 1, 50)
-        return Renderer().page(page, snapshot.now_ms)
+        return ByteCache().page(page, snapshot.now_ms)
 
     assert listed() == plain()
     first = orjson.loads(listed())["data"][0]

@@ -1,0 +1,42 @@
+"""One simulated deployment: its simulation, fault rules, request journal, scenarios and byte cache."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from simulator.cache import ByteCache
+from simulator.config import Config
+from simulator.domain.clock import Clock
+from simulator.domain.population import Progress
+from simulator.faults import Faults
+from simulator.journal import Journal
+from simulator.scenarios import Catalog, Scenario, setup_for
+from simulator.service import Simulation
+
+
+@dataclass
+class Deployment:
+    """What the handlers of both APIs act on. `scenario` is the one the population was last built from."""
+
+    simulation: Simulation
+    faults: Faults
+    journal: Journal
+    catalog: Catalog
+    scenario: Scenario
+    cache: ByteCache
+
+    @classmethod
+    def start(
+        cls, config: Config, cache: ByteCache, simulation: Simulation | None = None, progress: Progress | None = None
+    ) -> Deployment:
+        """The deployment `config` describes, or one around `simulation`; raises `ScenarioError` for a scenario
+        that cannot be used. `progress` is told how building the population goes."""
+        catalog = Catalog(config.scenario_dirs)
+        scenario = catalog.find(config.scenario)
+        if simulation is None:
+            clock = Clock(time.time) if config.frozen_at_ms is None else Clock.frozen(config.frozen_at_ms)
+            setup = setup_for(scenario, clock.now_ms(), config.seed, config.clients, config.nodes, config.churn)
+            simulation = Simulation(clock, setup.spec, setup.churn, setup.scenario, progress)
+        faults = Faults(simulation.spec.seed)
+        return cls(simulation, faults, Journal(config.journal_size), catalog, scenario, cache)
