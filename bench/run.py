@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 SPEC = ROOT / "openapi" / "clients.yaml"
 AUTH = "Basic " + base64.b64encode(b"app_id:app_secret").decode()
+BASELINE = "emqx-sim baseline"
+"""The simulator of another checkout (`--baseline DIR`), measured in the same run."""
 SCALE_FROM = 100_000
 """From this many clients on, the harness measures the simulator alone, at scale."""
 
@@ -37,6 +39,8 @@ class Server:
     name: str
     command: list[str]
     base: str
+    root: Path = ROOT
+    """Where it runs from: the simulator is imported from there."""
     process: subprocess.Popen[bytes] | None = None
     startup_s: float | None = None
     rss_mib: float | None = None
@@ -48,7 +52,8 @@ class Server:
             [part.replace("{port}", str(port)) for part in self.command],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            cwd=ROOT,
+            cwd=self.root,
+            env={**os.environ, "PYTHONPATH": str(self.root)},
             start_new_session=True,
         )
         self.base = self.base.replace("{port}", str(port))
@@ -182,9 +187,10 @@ class Target:
         return self.measured >= self.limit if self.at_least else self.measured <= self.limit
 
 
-def simulator(name: str, clients: int, *flags: str) -> Server:
+def simulator(name: str, clients: int, *flags: str, root: Path = ROOT) -> Server:
     command = [sys.executable, "-m", "simulator", "serve", "--port", "{port}", "--clients", str(clients)]
-    return Server(name, [*command, "--log-level", "error", "--no-progress", *flags], "http://127.0.0.1:{port}/api/v5")
+    flags = ("--log-level", "error", "--no-progress", *flags)
+    return Server(name, [*command, *flags], "http://127.0.0.1:{port}/api/v5", root)
 
 
 def clientids(base: str, count: int, path: Path) -> list[dict[str, object]]:
@@ -231,6 +237,8 @@ def compare(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Se
         Server("prism-dynamic", [prism, "mock", "-d", str(SPEC), "-h", "127.0.0.1", "-p", "{port}", "-v", "error"],
                "http://127.0.0.1:{port}"),
     ]  # fmt: skip
+    if args.baseline is not None:
+        servers.insert(1, simulator(BASELINE, args.clients, root=args.baseline.resolve()))
     deep = max(1, args.clients // 100 // 2)
     workloads: dict[str, tuple[str, Path | None, tuple[str, ...]]] = {
         "list 50": ("/clients?_page=1&_limit=50", None, ()),
@@ -276,7 +284,7 @@ def compare(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Se
             server.stop()
     by_key = {(r.workload, r.server): r for r in results}
     for result in results:
-        for reference in ("prism-static", "prism-dynamic"):
+        for reference in ("prism-static", "prism-dynamic", BASELINE):
             other = by_key.get((result.workload, reference))
             if other and other.requests_per_s:
                 result.ratios[reference] = round(result.requests_per_s / other.requests_per_s, 2)
@@ -288,6 +296,11 @@ def compare(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Se
         Target("list 50: req/s off / on --validate-responses", ours.requests_per_s / checked.requests_per_s, 2, False,
                "x"),
     ]  # fmt: skip
+    if args.baseline is not None:
+        for result in results:
+            if result.server == "emqx-sim" and BASELINE in result.ratios:
+                name = f"{result.workload}: req/s x {BASELINE}"
+                targets.append(Target(name, result.ratios[BASELINE], 0.95, True, "x"))
     targets += soak_targets(args.soak_seconds, soaked)
     return results, servers, targets
 
@@ -357,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=10, help="seconds of load per throughput run (10)")
     parser.add_argument("--soak-seconds", type=int, default=60, help="seconds of the mixed load for RSS (60; 0: none)")
     parser.add_argument("--ready-timeout", type=float, default=300, help="seconds a server may take to start (300)")
+    parser.add_argument(
+        "--baseline", type=Path, default=None, help="another checkout of emqx-sim to measure beside this one"
+    )
     parser.add_argument("--out", type=Path, default=None, help="JSON results file (bench/results/latest[-scale].json)")
     args = parser.parse_args(argv)
     scaled = args.clients >= SCALE_FROM
@@ -368,12 +384,13 @@ def main(argv: list[str] | None = None) -> int:
     if scaled:
         print("every request differs from the one before (a new client, or a new value in the query)")
     print()
-    print("| workload | server | req/s | p50 ms | p99 ms | bytes | errors | x Prism static | x Prism dynamic |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    references = ["prism-static", "prism-dynamic", *([BASELINE] if args.baseline is not None else [])]
+    print("| workload | server | req/s | p50 ms | p99 ms | bytes | errors |" + "".join(f" x {n} |" for n in references))
+    print("|---|---|---:|---:|---:|---:|---:|" + "---:|" * len(references))
     for r in results:
+        ratios = "".join(f" {r.ratios.get(name, float('nan')):.2f} |" for name in references)
         print(f"| {r.workload} | {r.server} | {r.requests_per_s:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.bytes:,} "
-              f"| {r.errors} | {r.ratios.get('prism-static', float('nan')):.2f} "
-              f"| {r.ratios.get('prism-dynamic', float('nan')):.2f} |")  # fmt: skip
+              f"| {r.errors} |{ratios}")  # fmt: skip
     print("\n| server | startup s | RSS at start MiB | RSS after load MiB |")
     print("|---|---:|---:|---:|")
     for s in servers:
