@@ -13,7 +13,7 @@ from simulator.domain.client import Client
 from simulator.domain.query import Page
 from simulator.service import Revision
 
-CacheKey = tuple[str, str, int, int | None, int]
+CacheKey = tuple[str, str, int, int | None, int, int]
 MAX_CACHED_BYTES = 8 * 1024 * 1024
 """Bytes of clients and of pages each kept per second of the clock, at most."""
 
@@ -28,7 +28,14 @@ class ByteCache:
     depends on the query, the state's version and the second, so it is cached under those. Both caches are
     dropped when the second changes."""
 
-    def __init__(self, check_client: Check | None = None, check_meta: Check | None = None) -> None:
+    def __init__(
+        self,
+        check_client: Check | None = None,
+        check_meta: Check | None = None,
+        view: Callable[[Client, int], dict[str, Any]] | None = None,
+    ) -> None:
+        self.view = view or views.client_view
+        """A client as the served API shows it."""
         self.check_client = check_client
         """Told every client view before it is first serialized (the contract's response check)."""
         self.check_meta = check_meta
@@ -61,12 +68,12 @@ class ByteCache:
     def client(self, client: Client, now_ms: int) -> bytes:
         second = now_ms // 1000
         key = (client.clientid, client.state.value, client.connected_at_ms, client.disconnected_at_ms,
-               len(client.subscriptions))  # fmt: skip
+               len(client.subscriptions), client.identity.keepalive)  # fmt: skip
         with self._lock:
             self._roll(second)
             cached = self._cache.get(key)
         if cached is None:
-            view = views.client_view(client, now_ms)
+            view = self.view(client, now_ms)
             if self.check_client is not None:
                 self.check_client(view)
             cached = orjson.dumps(view)

@@ -12,7 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulator.config import DEFAULT_SEED, Config
+from simulator.config import DEFAULT_SEED, DIALECTS, Config
+from simulator.contract_test import add_command as contract_command
+from simulator.contract_test import main as contract_test
 from simulator.domain.clock import parse_instant
 
 if TYPE_CHECKING:
@@ -109,6 +111,12 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         help="load the state from FILE at start when it exists, save it there on shutdown",
     )
     serve.add_argument(
+        "--static-dir",
+        type=Path,
+        default=env_or_none("static-dir"),
+        help="serve the files of DIR (a built frontend) at / beside the API, on the same origin",
+    )
+    serve.add_argument(
         "--clock",
         type=_clock,
         default=default("clock", "real"),
@@ -116,6 +124,20 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     serve.add_argument("--app-id", default=default("app-id", "app_id"), help="Basic auth user (app_id)")
     serve.add_argument("--app-secret", default=default("app-secret", "app_secret"), help="Basic auth password")
+    serve.add_argument(
+        "--dialect",
+        choices=DIALECTS,
+        default=default("dialect", "cloud"),
+        help="the API served: 'cloud' (the EMQX Cloud document; default) or 'emqx5' (the EMQX 5.8 server's own)",
+    )
+    serve.add_argument(
+        "--dashboard-user", default=default("dashboard-user", "admin"), help="POST /login user, emqx5 (admin)"
+    )
+    serve.add_argument(
+        "--dashboard-password",
+        default=default("dashboard-password", "public"),
+        help="POST /login password, emqx5 (public)",
+    )
     switch(serve, "no-progress", "no progress bar on stderr while the population is built")
     switch(
         serve,
@@ -147,21 +169,7 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         "(self-contained), clients-api.md and control-api.md, and openapi/*.json and *.yaml.",
     )
     docs.add_argument("--out", type=Path, required=True, help="directory to write into (created when missing)")
-    contract = commands.add_parser(
-        "contract-test",
-        help="check a running deployment (the simulator or a real one) against the contract",
-        description="Fuzz a running deployment with schemathesis: every check, every phase, positive and "
-        "negative data. Exits non-zero on any failure.",
-    )
-    contract.add_argument("--url", required=True, help="API base, e.g. http://127.0.0.1:18083/api/v5")
-    contract.add_argument("--app-id", default=default("app-id", "app_id"), help="Basic auth user (app_id)")
-    contract.add_argument("--app-secret", default=default("app-secret", "app_secret"), help="Basic auth password")
-    contract.add_argument("--max-examples", type=_positive, default=50, help="test cases per operation (50)")
-    contract.add_argument("--seed", type=int, default=20230915, help="seed, so that a failure reproduces")
-    contract.add_argument(
-        "--read-only", action="store_true", help="only call operations that change nothing (for production)"
-    )
-    contract.add_argument("--junit", type=Path, default=None, help="also write a JUnit XML report to this file")
+    contract_command(commands, default)
     return top
 
 
@@ -178,10 +186,14 @@ def config_from(args: argparse.Namespace) -> Config:
         churn=args.churn,
         journal_size=args.journal_size,
         state_file=args.state_file,
+        static_dir=args.static_dir,
         frozen_at_ms=args.clock,
         app_id=args.app_id,
         app_secret=args.app_secret,
         lenient=args.lenient,
+        dialect=args.dialect,
+        dashboard_user=args.dashboard_user,
+        dashboard_password=args.dashboard_password,
         validate_responses=args.validate_responses,
         cors_origins=tuple(origins),
         log_level=args.log_level,
@@ -197,21 +209,6 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     if args.command == "docs":
         return write_docs(args.out)
     return serve(config_from(args), no_progress=args.no_progress)
-
-
-def contract_test(args: argparse.Namespace) -> int:
-    from simulator.contract_test import ContractTest, run
-
-    test = ContractTest(
-        url=args.url,
-        app_id=args.app_id,
-        app_secret=args.app_secret,
-        max_examples=args.max_examples or 1,
-        seed=args.seed,
-        read_only=args.read_only,
-        junit=args.junit,
-    )
-    return run(test)
 
 
 def write_docs(out: Path) -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_SEED = 20230915
+DIALECTS = ("cloud", "emqx5")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +24,12 @@ class Config:
     scenario_dirs: tuple[Path, ...] = ()
     churn: bool = False
     frozen_at_ms: int | None = None
+    dialect: str = "cloud"
+    """Which API is emulated: `cloud` (the EMQX Cloud document) or `emqx5` (the EMQX 5.8 server's own)."""
     app_id: str = "app_id"
     app_secret: str = "app_secret"
+    dashboard_user: str = "admin"
+    dashboard_password: str = "public"
     lenient: bool = False
     validate_responses: bool = False
     cors_origins: tuple[str, ...] = ("*",)
@@ -32,6 +37,8 @@ class Config:
     max_body_bytes: int = 1024 * 1024
     journal_size: int = 1000
     state_file: Path | None = None
+    static_dir: Path | None = None
+    """A built frontend served at `/` beside the APIs (the same origin), or None."""
 
     @property
     def base_url(self) -> str:

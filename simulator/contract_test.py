@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -27,7 +30,16 @@ class ContractTest:
     seed: int = DEFAULT_SEED
     read_only: bool = False
     junit: Path | None = None
-    spec_path: Path = spec.CLIENTS_SPEC
+    contract: str = "cloud"
+    """Which contract the deployment serves: `cloud` (`openapi/clients.yaml`) or `emqx5` (`openapi/emqx5.yaml`)."""
+
+    @property
+    def spec_path(self) -> Path:
+        return spec.EMQX5_SPEC if self.contract == "emqx5" else spec.CLIENTS_SPEC
+
+    @property
+    def checks_path(self) -> Path:
+        return spec.EMQX5_CHECKS_CONFIG if self.contract == "emqx5" else spec.CHECKS_CONFIG
 
     @property
     def base_url(self) -> str:
@@ -41,9 +53,10 @@ class Unreachable(Exception):
 def preflight(test: ContractTest, timeout: float = 10.0) -> None:
     """One authenticated list call, so that a dead URL or wrong credentials fail in one clear line."""
     target = f"{test.base_url}/clients"
+    pager = "limit" if test.contract == "emqx5" else "_limit"
     try:
         response = httpx.get(
-            target, params={"_limit": 1}, auth=(test.app_id, test.app_secret), timeout=timeout, follow_redirects=True
+            target, params={pager: 1}, auth=(test.app_id, test.app_secret), timeout=timeout, follow_redirects=True
         )
     except httpx.HTTPError as error:
         raise Unreachable(f"cannot reach {target}: {error or type(error).__name__}") from None
@@ -57,7 +70,7 @@ def schemathesis_args(test: ContractTest) -> list[str]:
     """The `schemathesis run` command line for `test`: every check, every phase, both data modes."""
     args = [
         "--config-file",
-        str(spec.CHECKS_CONFIG),
+        str(test.checks_path),
         "run",
         str(test.spec_path),
         "--url",
@@ -99,3 +112,50 @@ def run(test: ContractTest) -> int:
     mode = " (read-only)" if test.read_only else ""
     print(f"emqx-sim contract-test: {test.base_url} {verdict}{mode}", flush=True)
     return code
+
+
+def add_command(commands: Any, default: Callable[[str, str], str]) -> None:
+    """The `contract-test` command line, beside the others of `emqx-sim`."""
+    contract = commands.add_parser(
+        "contract-test",
+        help="check a running deployment (the simulator or a real one) against the contract",
+        description="Fuzz a running deployment with schemathesis: every check, every phase, positive and "
+        "negative data. Exits non-zero on any failure.",
+    )
+    contract.add_argument("--url", required=True, help="API base, e.g. http://127.0.0.1:18083/api/v5")
+    contract.add_argument(
+        "--contract",
+        choices=("cloud", "emqx5"),
+        default=default("contract", "cloud"),
+        help="the contract to check: 'cloud' (openapi/clients.yaml; default) or 'emqx5' (openapi/emqx5.yaml)",
+    )
+    contract.add_argument("--app-id", default=default("app-id", "app_id"), help="Basic auth user (app_id)")
+    contract.add_argument("--app-secret", default=default("app-secret", "app_secret"), help="Basic auth password")
+    contract.add_argument("--max-examples", type=_count, default=DEFAULT_EXAMPLES, help="test cases per operation (50)")
+    contract.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed, so that a failure reproduces")
+    contract.add_argument(
+        "--read-only", action="store_true", help="only call operations that change nothing (for production)"
+    )
+    contract.add_argument("--junit", type=Path, default=None, help="also write a JUnit XML report to this file")
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is not zero or more")
+    return value
+
+
+def main(args: Any) -> int:
+    """`emqx-sim contract-test` with its parsed arguments."""
+    test = ContractTest(
+        url=args.url,
+        app_id=args.app_id,
+        app_secret=args.app_secret,
+        max_examples=max(1, args.max_examples),
+        seed=args.seed,
+        read_only=args.read_only,
+        junit=args.junit,
+        contract=args.contract,
+    )
+    return run(test)

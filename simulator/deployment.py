@@ -13,6 +13,7 @@ from simulator.faults import Faults
 from simulator.journal import Journal
 from simulator.scenarios import Catalog, Scenario, setup_for
 from simulator.service import Simulation
+from simulator.tokens import Logins
 
 
 @dataclass
@@ -25,10 +26,17 @@ class Deployment:
     catalog: Catalog
     scenario: Scenario
     cache: ByteCache
+    logins: Logins | None = None
+    """The dashboard's user and its sessions, where the emulated API has `POST /login`."""
 
     @classmethod
     def start(
-        cls, config: Config, cache: ByteCache, simulation: Simulation | None = None, progress: Progress | None = None
+        cls,
+        config: Config,
+        cache: ByteCache,
+        simulation: Simulation | None = None,
+        progress: Progress | None = None,
+        logins: Logins | None = None,
     ) -> Deployment:
         """The deployment `config` describes, or one around `simulation`; raises `ScenarioError` for a scenario
         that cannot be used. `progress` is told how building the population goes."""
@@ -39,4 +47,4 @@ class Deployment:
             setup = setup_for(scenario, clock.now_ms(), config.seed, config.clients, config.nodes, config.churn)
             simulation = Simulation(clock, setup.spec, setup.churn, setup.scenario, progress)
         faults = Faults(simulation.spec.seed)
-        return cls(simulation, faults, Journal(config.journal_size), catalog, scenario, cache)
+        return cls(simulation, faults, Journal(config.journal_size), catalog, scenario, cache, logins)

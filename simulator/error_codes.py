@@ -10,13 +10,16 @@ from simulator.domain.errors import (
     ClientNotFound,
     DomainError,
     InvalidFilterValue,
+    InvalidParameter,
     InvalidRequest,
     InvalidSubscribeOptions,
     InvalidTopicFilter,
     NotFound,
+    UnknownNode,
 )
 from simulator.domain.snapshot import InvalidState
 from simulator.scenarios import ScenarioError, UnknownScenario
+from simulator.tokens import LoginFailed, PasswordMismatch, UserNotFound, WrongTokenOrUsername
 
 
 class HttpError(Exception):
@@ -49,6 +52,14 @@ AUTHORIZATION_HEADER_ERROR = Code(401, "AUTHORIZATION_HEADER_ERROR")
 """No credentials, or an `Authorization` header that cannot be decoded."""
 BAD_API_KEY_OR_SECRET = Code(401, "BAD_API_KEY_OR_SECRET")
 """Credentials that are not the deployment's."""
+BAD_TOKEN = Code(401, "BAD_TOKEN")
+"""A bearer token no login handed out (or one logged out)."""
+TOKEN_TIME_OUT = Code(401, "TOKEN_TIME_OUT")
+"""A bearer token past its time."""
+BAD_USERNAME_OR_PWD = Code(401, "BAD_USERNAME_OR_PWD")
+"""A dashboard login with a wrong user name or password."""
+API_KEY_NOT_ALLOW = Code(401, "API_KEY_NOT_ALLOW")
+"""An API key where only a login's token is taken (`POST /logout`)."""
 NOT_FOUND = Code(404, "NOT_FOUND")
 """No such path, or no such thing of the control API."""
 CLIENTID_NOT_FOUND = Code(404, "CLIENTID_NOT_FOUND")
@@ -85,11 +96,18 @@ DOMAIN_ERRORS: Mapping[type[DomainError], Code] = {
     InvalidFilterValue: INVALID_PARAMETER,
     InvalidState: INVALID_PARAMETER,
     InvalidRequest: BAD_REQUEST,
+    InvalidParameter: INVALID_PARAMETER,
     NotFound: NOT_FOUND,
+    UnknownNode: Code(500, "NODE_DOWN"),
     UnknownScenario: NOT_FOUND,
+    LoginFailed: BAD_USERNAME_OR_PWD,
+    WrongTokenOrUsername: Code(401, "WRONG_TOKEN_OR_USERNAME"),
+    UserNotFound: Code(404, "USER_NOT_FOUND"),
+    PasswordMismatch: Code(400, "ERROR_PWD_NOT_MATCH"),
     ScenarioError: INVALID_PARAMETER,
 }
-"""Errors the simulation raises; a kind not listed (nor any of its bases) is a 400 `BAD_REQUEST`."""
+"""Errors the simulation raises; a kind not listed (nor any of its bases) is a 400 `BAD_REQUEST`. An unknown node
+is a 500 `NODE_DOWN`, as EMQX 5 answers it (`emqx_mgmt_api_clients`)."""
 
 BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic Realm="emqx-dashboard"'}
 

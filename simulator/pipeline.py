@@ -158,7 +158,7 @@ class Pipeline:
     ) -> int:
         """Stages 4 to 11 for a request to `operation`; its status. Raises `HttpError` for a refusal."""
         settings = self.settings
-        settings.credentials.check(headers.get(b"authorization"))
+        settings.credentials.check(headers.get(b"authorization"), operation.security)
         if operation.api.emulated:
             await self._faults(operation, headers.get(b"prefer"))
         bodies.check_declared_length(headers.get(b"content-length"), settings.max_body_bytes)

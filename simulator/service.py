@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from simulator.domain import churn as churning
 from simulator.domain import client as clients
+from simulator.domain import paging
 from simulator.domain.churn import Churn
 from simulator.domain.client import Client
 from simulator.domain.clock import Clock
@@ -16,9 +17,11 @@ from simulator.domain.errors import ClientNotFound
 from simulator.domain.population import PopulationSpec, Progress, arrivals, build, node_names
 from simulator.domain.query import ClientQuery, Page
 from simulator.domain.registry import Registry
-from simulator.domain.snapshot import FORMAT, FULL_FORMAT, InvalidState, client_from_data, client_to_data
+from simulator.domain.snapshot import FORMAT, client_to_data
 from simulator.domain.subscription import SubscribeRequest, Subscription, check_subscribe, check_unsubscribe
 
+Check = Callable[[SubscribeRequest], None]
+"""The rules a subscription is checked against (the Cloud contract's, or EMQX 5's)."""
 MAX_CLIENTS = 2_000_000
 """The largest population an imported state may generate."""
 
@@ -105,13 +108,58 @@ class Simulation:
             self._find(clientid)
             self._registry.remove(clientid)
 
-    def subscribe(self, clientid: str, request: SubscribeRequest) -> Subscription:
-        return self.bulk_subscribe(clientid, [request])[0]
+    def subscribe(self, clientid: str, request: SubscribeRequest, check: Check = check_subscribe) -> Subscription:
+        return self.bulk_subscribe(clientid, [request], check)[0]
 
-    def bulk_subscribe(self, clientid: str, requests: Sequence[SubscribeRequest]) -> list[Subscription]:
-        """Subscribe to each filter in order, after checking them all; a filter over the quota is dropped."""
+    def chunked_page(self, query: ClientQuery, number: int, limit: int) -> tuple[Page, Revision]:
+        """Page `number` as EMQX 5 reads it (`paging.page`); `count` is None with a substring filter in effect."""
+        with self._lock:
+            now = self._tick()
+            rows, keep = self._registry.scan(query)
+            positions, hasnext = paging.page(keep, number, limit)
+            count = None if query.fuzzy else rows.size
+            page = Page(self._registry.clients(rows[positions]), number, limit, hasnext, count)
+            return page, Revision(now, self._registry.version)
+
+    def cursor_page(self, query: ClientQuery, after: str | None, limit: int) -> tuple[list[Client], str | None, int]:
+        """A `clients_v2` page after the clientid `after` (`paging.cursor_page`), the clientid the next page starts
+        after (None at the end), and the instant of the read."""
+        with self._lock:
+            now = self._tick()
+            rows, keep = self._registry.scan(query, after)
+            positions, last = paging.cursor_page(keep, limit)
+            following = None if last is None else self._registry.clientid(int(rows[last]))
+            return self._registry.clients(rows[positions]), following, now
+
+    def count(self, query: ClientQuery) -> int:
+        with self._lock:
+            self._tick()
+            return self._registry.count(query)
+
+    def kick_many(self, clientids: Sequence[str]) -> None:
+        """End these clients' connections and sessions; clientids of no client are passed over."""
+        with self._lock:
+            self._tick()
+            self._registry.remove_many(clientids)
+
+    def set_keepalive(self, clientid: str, interval: int) -> tuple[Client, Revision]:
+        with self._lock:
+            now = self._tick()
+            client = self._find(clientid, keep=True)
+            client.identity = replace(client.identity, keepalive=interval)
+            self._registry.add(client)
+            return client, Revision(now)
+
+    def bulk_subscribe(
+        self,
+        clientid: str,
+        requests: Sequence[SubscribeRequest],
+        check: Callable[[SubscribeRequest], None] = check_subscribe,
+    ) -> list[Subscription]:
+        """Subscribe to each filter in order, after checking them all (with `check`); a filter over the quota is
+        dropped."""
         for request in requests:
-            check_subscribe(request)
+            check(request)
         with self._lock:
             self._tick()
             client = self._find(clientid, keep=True)
@@ -123,9 +171,11 @@ class Simulation:
     def unsubscribe(self, clientid: str, topic: str) -> None:
         self.bulk_unsubscribe(clientid, [topic])
 
-    def bulk_unsubscribe(self, clientid: str, topics: Sequence[str]) -> None:
+    def bulk_unsubscribe(
+        self, clientid: str, topics: Sequence[str], check: Callable[[str], object] = check_unsubscribe
+    ) -> None:
         for topic in topics:
-            check_unsubscribe(topic)
+            check(topic)
         with self._lock:
             self._tick()
             client = self._find(clientid, keep=True)
@@ -189,7 +239,9 @@ class Simulation:
 
     def import_state(self, data: Any) -> None:
         """Replace the whole state with an exported one; nothing changes unless all of it is valid."""
-        setup, registry, clock, last_tick = _read_state(data)
+        from simulator.restore import read_state  # it builds on this module's `Setup`
+
+        setup, registry, clock, last_tick = read_state(data)
         with self._lock:
             self.clock.set(clock["now_ms"])
             if clock["frozen"]:
@@ -214,56 +266,3 @@ class Simulation:
         if client is None:
             raise ClientNotFound(clientid)
         return client
-
-
-def _read_state(data: Any) -> tuple[Setup, Registry, dict[str, Any], int]:
-    if not isinstance(data, dict):
-        raise InvalidState("state", "expected an object")
-    if data.get("format") not in (FORMAT, FULL_FORMAT):
-        raise InvalidState("format", f"expected {FORMAT!r} (or {FULL_FORMAT!r})")
-    raw_spec = data.get("spec")
-    if not isinstance(raw_spec, dict):
-        raise InvalidState("spec", "expected an object")
-    try:
-        spec = PopulationSpec(**{**raw_spec, "protocols": tuple(raw_spec.get("protocols", (85, 8, 7))),
-                                 "explicit": tuple(raw_spec.get("explicit", ()))})  # fmt: skip
-        churn = None if data.get("churn") is None else Churn(**data["churn"])
-    except TypeError as error:
-        raise InvalidState("spec", str(error)) from None
-    if not isinstance(spec.seed, int) or not isinstance(spec.nodes, int) or not 1 <= spec.nodes <= 250:
-        raise InvalidState("spec", "seed and nodes must be integers, nodes from 1 to 250")
-    if not isinstance(spec.clients, int) or not 0 <= spec.clients <= MAX_CLIENTS or not isinstance(spec.now_ms, int):
-        raise InvalidState("spec", f"clients must be an integer from 0 to {MAX_CLIENTS}, now_ms an integer")
-    weights = spec.protocols
-    if len(weights) != 3 or not all(isinstance(w, int | float) and w >= 0 for w in weights) or not sum(weights):
-        raise InvalidState("spec", "protocols must be 3 weights (MQTT, MQTT-SN, CoAP), not all 0")
-    clock = data.get("clock")
-    if (
-        not isinstance(clock, dict)
-        or not isinstance(clock.get("now_ms"), int)
-        or not isinstance(clock.get("frozen"), bool)
-    ):
-        raise InvalidState("clock", "expected {now_ms: integer, frozen: boolean}")
-    items = data.get("clients")
-    if not isinstance(items, list):
-        raise InvalidState("clients", "expected a list")
-    loaded = [client_from_data(f"clients[{index}]", item) for index, item in enumerate(items)]
-    if len({client.clientid for client in loaded}) != len(loaded):
-        raise InvalidState("clients", "a clientid appears twice")
-    last_tick = data.get("last_tick_ms", clock["now_ms"])
-    if not isinstance(last_tick, int):
-        raise InvalidState("last_tick_ms", "expected an integer")
-    scenario = str(data.get("scenario", "default"))
-    if data["format"] == FULL_FORMAT:
-        return Setup(replace(spec), churn, scenario), Registry(loaded), clock, last_tick
-    removed = data.get("removed", [])
-    if not isinstance(removed, list) or not all(isinstance(clientid, str) for clientid in removed):
-        raise InvalidState("removed", "expected a list of clientids")
-    try:
-        registry = Registry(population=build(spec))
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        raise InvalidState("spec", f"cannot generate the population: {error}") from None
-    registry.remove_many(removed)
-    for client in loaded:
-        registry.add(client)
-    return Setup(replace(spec), churn, scenario), registry, clock, last_tick

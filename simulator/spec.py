@@ -17,7 +17,9 @@ SPEC_DIR = next(
 )
 CLIENTS_SPEC = SPEC_DIR / "clients.yaml"
 CONTROL_SPEC = SPEC_DIR / "control.yaml"
+EMQX5_SPEC = SPEC_DIR / "emqx5.yaml"
 CHECKS_CONFIG = SPEC_DIR / "schemathesis.toml"
+EMQX5_CHECKS_CONFIG = SPEC_DIR / "schemathesis-emqx5.toml"
 """How schemathesis checks a deployment against the contract (the statuses two checks accept)."""
 
 

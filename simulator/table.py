@@ -43,6 +43,8 @@ class Operation:
     body: BodySchema | None
     responses: Mapping[int, Check]
     """The check of each status's JSON body."""
+    security: tuple[str, ...]
+    """The HTTP authentication schemes any of which it takes (`basic`, `bearer`); none: it is open."""
 
 
 class Route(NamedTuple):
@@ -123,6 +125,7 @@ class Table:
                     parameters=Parameters(list(declared.values()), strict),
                     body=None if body is None else BodySchema(body),
                     responses=_response_checks(spec.get("responses", {})),
+                    security=_schemes(specification, spec),
                 )
             self._operations.extend(by_method.values())
             parts = template.strip("/").split("/")
@@ -182,6 +185,15 @@ def segments_of(path: str) -> list[str]:
         elif part != ".":
             resolved.append(part)
     return resolved
+
+
+def _schemes(specification: Specification, operation: Mapping[str, Any]) -> tuple[str, ...]:
+    """The `scheme`s of the HTTP security schemes an operation accepts (its own `security`, or the document's)."""
+    requirements = operation.get("security", specification.get("security", []))
+    declared = specification.get("components", {}).get("securitySchemes", {})
+    return tuple(
+        dict.fromkeys(declared[name]["scheme"].lower() for requirement in requirements for name in requirement)
+    )
 
 
 def _response_checks(responses: Mapping[str, Any]) -> dict[int, Check]:

@@ -22,7 +22,7 @@ from simulator.domain.client import SubOpts
 from simulator.domain.errors import InvalidFilterValue
 from simulator.domain.subscription import SubscribeRequest, check_subscribe
 from simulator.domain.topic import parse_filter
-from simulator.error_codes import BAD_REQUEST
+from simulator.error_codes import BAD_REQUEST, Code
 
 CONVERTED_PARAMETERS = {"ip_address": "ip", "proto_ver": "integer"}
 """Parameters EMQX converts in its handler, answering INVALID_PARAMETER rather than BAD_REQUEST."""
@@ -67,6 +67,8 @@ class Parameter:
         self.location: str = declared["in"]
         self.required = bool(declared.get("required"))
         self.array = declared["schema"].get("type") == "array"
+        self.invalid: dict[str, str] | None = declared.get("x-invalid")
+        """The error a value that breaks the schema gets, where the server answers its own (`{code, message}`)."""
         self.check = Check(declared["schema"])
 
     def value(self, given: str | list[str] | None) -> Any:
@@ -82,6 +84,8 @@ class Parameter:
         error = self.check.first_error(value)
         if error is None:
             return value
+        if self.invalid is not None:
+            raise Code(400, self.invalid["code"]).error(self.invalid["message"])
         if self.name in CONVERTED_PARAMETERS:
             raise InvalidFilterValue(self.name, CONVERTED_PARAMETERS[self.name], str(value))
         raise BAD_REQUEST.error(f"{self.name}: {_first_line(error)}")
@@ -133,10 +137,11 @@ class Parameters:
             if parameter.name not in given:
                 parameter.value(None)
         arguments: dict[str, Any] = {}
-        for name in names:
+        # A parameter the server decodes itself (`x-invalid`) is looked at after every other one.
+        for name in sorted(names, key=lambda name: self._by_name[name].invalid is not None):
             parameter = self._by_name[name]
             arguments[name] = parameter.value(given[name] if parameter.array else given[name][-1])
-        return arguments
+        return {name: arguments[name] for name in names}
 
 
 class BodySchema:

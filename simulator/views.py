@@ -77,6 +77,38 @@ def client_view(client: Client, now_ms: int) -> Json:
     return view
 
 
+EMQX5_ORDER = (
+    "node", "clientid", "username", "proto_name", "proto_ver", "ip_address", "port", "is_bridge", "clean_start",
+    "keepalive", "expiry_interval", "connected", "connected_at", "disconnected_at", "created_at", "is_expired",
+    "is_persistent", "durable", "listener", "mountpoint", "enable_authn", "peersni", "cn", "dn", "client_attrs",
+    "auth_expire_at", "subscriptions_cnt", "subscriptions_max", "inflight_cnt", "inflight_max", "mqueue_len",
+    "mqueue_max", "mqueue_dropped", "awaiting_rel_cnt", "awaiting_rel_max", "recv_oct", "recv_cnt", "recv_pkt",
+    "recv_msg", "recv_msg.qos0", "recv_msg.qos1", "recv_msg.qos2", "recv_msg.dropped",
+    "recv_msg.dropped.await_pubrel_timeout", "send_oct", "send_cnt", "send_pkt", "send_msg", "send_msg.qos0",
+    "send_msg.qos1", "send_msg.qos2", "send_msg.dropped", "send_msg.dropped.expired", "send_msg.dropped.queue_full",
+    "send_msg.dropped.too_large", "mailbox_len", "heap_size", "reductions",
+)  # fmt: skip
+"""The fields of a client as EMQX 5.8 answers it (`format_channel_info`), in one fixed order."""
+EMQX5_ONLY: Json = {
+    "is_expired": False,
+    "durable": False,
+    "mountpoint": None,
+    "client_attrs": {},
+    "auth_expire_at": None,
+}
+
+
+def emqx5_client_view(client: Client, now_ms: int) -> Json:
+    """A client as the EMQX 5.8 server answers it: no `zone` or `tenant_id_from`; `mountpoint`, `durable`,
+    `is_expired`, `client_attrs`; `cn`/`dn` only with a certificate."""
+    cloud = {**client_view(client, now_ms), **EMQX5_ONLY}
+    return {
+        name: cloud[name]
+        for name in EMQX5_ORDER
+        if name in cloud and (cloud[name] is not None or name not in ("cn", "dn"))
+    }
+
+
 def page_meta(page: Page) -> Json:
     meta: Json = {"page": page.page, "limit": page.limit, "hasnext": page.hasnext}
     if page.count is not None:

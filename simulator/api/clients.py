@@ -28,7 +28,7 @@ def listClients(deployment: Deployment, _page: int = 1, _limit: int = 100, **fil
         username=filters.get("username"),
         zone=filters.get("zone"),
         ip_address=None if ip is None else canonical_ip(ip),
-        conn_state=None if state is None else ConnState(state),
+        conn_state=None if state is None else (ConnState(state),),
         clean_start=filters.get("clean_start"),
         proto_name=filters.get("proto_name"),
         proto_ver=filters.get("proto_ver"),

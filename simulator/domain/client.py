@@ -75,6 +75,11 @@ class Traffic:
     heap_size: int = 987
     reductions_base: int = 10000
     reductions_rate: float = 1.0
+    mqueue_topic: str | None = None
+    """A topic every queued message was published to, with payloads "1", "2", …; None: drawn from the seed."""
+    inflight_topic: str | None = None
+    """Likewise for the messages in flight."""
+    message_qos: int = 1
 
 
 @dataclass(frozen=True, slots=True)

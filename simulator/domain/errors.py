@@ -47,3 +47,15 @@ class InvalidRequest(DomainError):
 
 class NotFound(DomainError):
     """No such thing (a fault rule, a scenario) where one was named."""
+
+
+class UnknownNode(DomainError):
+    """A node the cluster does not have, asked for by name."""
+
+    def __init__(self, node: str) -> None:
+        super().__init__(f'bad rpc call <<"{node}">>, Reason <<"invalid node">>')
+        self.node = node
+
+
+class InvalidParameter(DomainError):
+    """A parameter value the server cannot use, said in EMQX's own words."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import ip_address
 
 from simulator.domain.client import Client, ConnState
@@ -27,27 +27,47 @@ def canonical_ip(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ClientQuery:
-    """Filters of a list request, all optional and AND-ed; time bounds are inclusive epoch ms."""
+    """Filters of a list request, all optional and AND-ed; time bounds are inclusive epoch ms. `clientid`,
+    `username` and `conn_state` are one value or several, any of which matches (given alone, it is one)."""
 
-    clientid: str | None = None
-    username: str | None = None
+    clientid: tuple[str, ...] | None = None
+    username: tuple[str, ...] | None = None
     zone: str | None = None
     ip_address: str | None = None
-    conn_state: ConnState | None = None
+    conn_state: tuple[ConnState, ...] | None = None
     clean_start: bool | None = None
     proto_name: str | None = None
     proto_ver: int | None = None
     like_clientid: str | None = None
     like_username: str | None = None
+    like_ip_address: str | None = None
+    node: str | None = None
     gte_created_at: int | None = None
     lte_created_at: int | None = None
     gte_connected_at: int | None = None
     lte_connected_at: int | None = None
 
+    def __post_init__(self) -> None:
+        for name in ("clientid", "username", "conn_state"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, (value,))
+
     @property
     def empty(self) -> bool:
         """Whether no filter is given at all."""
         return all(getattr(self, name) is None for name in self.__slots__)
+
+    def split(self) -> tuple[ClientQuery, ClientQuery]:
+        """The exact filters, and the substring filters in effect (one next to an exact filter on the same field
+        is not)."""
+        exact = replace(self, like_clientid=None, like_username=None, like_ip_address=None)
+        fuzzy = ClientQuery(
+            like_clientid=None if self.clientid is not None else self.like_clientid,
+            like_username=None if self.username is not None else self.like_username,
+            like_ip_address=None if self.ip_address is not None else self.like_ip_address,
+        )
+        return exact, fuzzy
 
     @property
     def fuzzy(self) -> bool:

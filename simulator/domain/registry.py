@@ -3,6 +3,9 @@
 Every field a list filter reads is kept as a column (numpy arrays, one row per client), so a filter over a
 million clients is a few vectorized comparisons, and the order is an array of rows sorted by clientid. A generated
 client that nothing has changed is not kept as an object: it is built again from its row when asked for.
+
+It is the one module over 300 lines: its columns, its order and its expiry index change together on every
+add, kick and expiry, and split apart they would each reach into the others' arrays.
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ import functools
 import heapq
 import itertools
 from collections.abc import Iterable, Sequence
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from simulator.domain.client import Client, ConnState
-from simulator.domain.population import NO_TIME, PROTOCOLS, STATES, ZONES, Population, Progress
+from simulator.domain.codes import Codes, Ids
+from simulator.domain.population import NO_TIME, PROTOCOLS, STATES, ZONES, Population, Progress, node_names
 from simulator.domain.query import ClientQuery, Page
 
 BUILT_CLIENTS = 16_384
@@ -29,49 +33,7 @@ STATE_CODES = {state: code for code, state in enumerate(STATES)}
 Mask = npt.NDArray[np.bool_]
 
 
-class Codes:
-    """A table of distinct values and their small-integer codes, for columns of repeated strings."""
-
-    def __init__(self, values: Iterable[Any] = ()) -> None:
-        self.values: list[Any] = []
-        self.codes: dict[Any, int] = {}
-        for value in values:
-            self.code(value)
-
-    def code(self, value: Any) -> int:
-        found = self.codes.get(value)
-        if found is None:
-            found = self.codes[value] = len(self.values)
-            self.values.append(value)
-        return found
-
-    def column(self, values: list[Any]) -> npt.NDArray[np.int32]:
-        code = self.code
-        return np.fromiter((code(value) for value in values), dtype=np.int32, count=len(values))
-
-
 _versions = itertools.count(1)
-
-
-class Ids(Sequence[str]):
-    """The clientids of some rows, read one by one (sampling a few of a million builds no list)."""
-
-    def __init__(self, ids: list[str], rows: npt.NDArray[np.int64]) -> None:
-        self._ids = ids
-        self._rows = rows
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            return [self._ids[row] for row in self._rows[index].tolist()]
-        clientid: str = self._ids[int(self._rows[index])]
-        return clientid
 
 
 class Registry:
@@ -98,6 +60,7 @@ class Registry:
         self._objects: dict[int, Client] = {}
         self._names = Codes()
         self._zones = Codes(ZONES)
+        self._nodes = Codes(node_names(population.spec.nodes) if population is not None else ())
         self._protocols = Codes(name for name, _ in PROTOCOLS)
         self._size = rows
         capacity = max(16, rows)
@@ -106,6 +69,7 @@ class Registry:
         self._clean = np.zeros(capacity, dtype=np.bool_)
         self._username = np.zeros(capacity, dtype=np.int32)
         self._zone = np.zeros(capacity, dtype=np.int32)
+        self._node = np.zeros(capacity, dtype=np.int32)
         self._proto_name = np.zeros(capacity, dtype=np.int32)
         self._proto_ver = np.zeros(capacity, dtype=np.int64)
         self._created = np.zeros(capacity, dtype=np.int64)
@@ -118,6 +82,7 @@ class Registry:
             self._clean[:rows] = core.clean_start
             self._username[:rows] = self._names.column(core.username)
             self._zone[:rows] = core.zone
+            self._node[:rows] = core.node
             self._proto_name[:rows] = np.array([self._protocols.code(n) for n, _ in PROTOCOLS], np.int32)[core.protocol]
             self._proto_ver[:rows] = np.array([version for _, version in PROTOCOLS], np.int64)[core.protocol]
             self._created[:rows] = core.created_at_ms
@@ -184,6 +149,7 @@ class Registry:
         self._clean[row] = ident.clean_start
         self._username[row] = self._names.code(ident.username)
         self._zone[row] = self._zones.code(ident.zone)
+        self._node[row] = self._nodes.code(ident.node)
         self._proto_name[row] = self._protocols.code(ident.proto_name)
         self._proto_ver[row] = ident.proto_ver
         self._created[row] = client.created_at_ms
@@ -243,6 +209,29 @@ class Registry:
             count=None if query.fuzzy else matched,
         )
 
+    def scan(self, query: ClientQuery, after: str | None = None) -> tuple[npt.NDArray[np.int64], Mask]:
+        """EMQX 5's view of a list query: the rows matching its exact filters, in listing order (only those after
+        the clientid `after`), and which of them its substring filters keep."""
+        ascending = self._ascending
+        if after is not None:
+            ascending = ascending[: bisect.bisect_left(ascending, after, key=self._key)]
+        exact, fuzzy = query.split()
+        if not exact.empty:
+            ascending = ascending[np.flatnonzero(self._matching(exact)[ascending])]
+        rows = ascending[::-1]
+        keep = np.ones(rows.size, dtype=np.bool_) if fuzzy.empty else self._matching(fuzzy)[rows]
+        return rows, keep
+
+    def clients(self, rows: npt.NDArray[np.int64]) -> list[Client]:
+        return [self._client(int(row)) for row in rows]
+
+    def clientid(self, row: int) -> str:
+        return self._key(row)
+
+    def count(self, query: ClientQuery) -> int:
+        """How many clients match `query` (substring filters included)."""
+        return self._count if query.empty else int(np.count_nonzero(self._matching(query)))
+
     def expire(self, now_ms: int) -> list[str]:
         """Remove the disconnected clients whose session expired at or before `now_ms`; return their ids."""
         due = int(np.searchsorted(self._deadlines, now_ms, side="right"))
@@ -281,8 +270,8 @@ class Registry:
         return self._built(row)
 
     def _grow(self) -> None:
-        for name in ("_alive", "_state", "_clean", "_username", "_zone", "_proto_name", "_proto_ver", "_created",
-                     "_connected", "_expires"):  # fmt: skip
+        for name in ("_alive", "_state", "_clean", "_username", "_zone", "_node", "_proto_name", "_proto_ver",
+                     "_created", "_connected", "_expires"):  # fmt: skip
             column = getattr(self, name)
             grown = np.full(len(column) * 2, NEVER if name == "_expires" else 0, dtype=column.dtype)
             grown[: len(column)] = column
@@ -293,16 +282,15 @@ class Registry:
         size = self._size
         mask = self._alive[:size].copy()
         if query.clientid is not None:
-            row = self._slot.get(query.clientid)
             only = np.zeros(size, dtype=np.bool_)
-            if row is not None:
-                only[row] = True
+            only[[row for row in map(self._slot.get, query.clientid) if row is not None]] = True
             mask &= only
         elif query.like_clientid is not None:
             part = query.like_clientid
             mask &= np.fromiter((part in clientid for clientid in self._ids), dtype=np.bool_, count=size)
         if query.username is not None:
-            mask &= self._equal(self._username, self._names, query.username)
+            codes = [code for code in map(self._names.codes.get, query.username) if code is not None]
+            mask &= np.isin(self._username[:size], codes)
         elif query.like_username is not None:
             part = query.like_username
             hit = np.fromiter((part in (name or "") for name in self._names.values), dtype=np.bool_)
@@ -314,8 +302,13 @@ class Registry:
         if query.ip_address is not None:
             address = query.ip_address
             mask &= np.fromiter((ip == address for ip in self._ips), dtype=np.bool_, count=size)
+        if query.like_ip_address is not None:
+            part = query.like_ip_address
+            mask &= np.fromiter((part in ip for ip in self._ips), dtype=np.bool_, count=size)
+        if query.node is not None:
+            mask &= self._equal(self._node, self._nodes, query.node)
         if query.conn_state is not None:
-            mask &= self._state[:size] == STATE_CODES[query.conn_state]
+            mask &= np.isin(self._state[:size], [STATE_CODES[state] for state in query.conn_state])
         if query.clean_start is not None:
             mask &= self._clean[:size] == query.clean_start
         if query.proto_ver is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import MISSING, asdict, fields
 from typing import Any
 
 from simulator.domain.client import Client, ConnState, Identity, Limits, SubOpts, Traffic
@@ -12,6 +12,10 @@ FORMAT = "emqx-sim-state/2"
 """The population as its spec, plus the generated clients that are gone and every client that differs."""
 FULL_FORMAT = "emqx-sim-state/1"
 """Every client listed whole (still read)."""
+
+
+OPTIONAL = {"mqueue_topic": None, "inflight_topic": None, "message_qos": 1}
+"""Traffic fields written only when they differ from these (states written before they existed still read)."""
 
 
 class InvalidState(DomainError):
@@ -26,7 +30,7 @@ def client_to_data(client: Client) -> dict[str, Any]:
     return {
         "identity": asdict(client.identity),
         "limits": asdict(client.limits),
-        "traffic": asdict(client.traffic),
+        "traffic": {name: value for name, value in asdict(client.traffic).items() if OPTIONAL.get(name, ...) != value},
         "state": client.state.value,
         "created_at_ms": client.created_at_ms,
         "connected_at_ms": client.connected_at_ms,
@@ -60,6 +64,8 @@ def _record(where: str, data: Any, cls: Any) -> Any:
     values = {}
     for name, spec in known.items():
         if name not in data:
+            if spec.default is not MISSING:
+                continue
             raise InvalidState(f"{where}.{name}", "missing")
         values[name] = _typed(f"{where}.{name}", data[name], spec.type)
     return cls(**values)

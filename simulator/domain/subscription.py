@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from simulator.domain.client import SubOpts
 from simulator.domain.errors import InvalidSubscribeOptions
-from simulator.domain.topic import parse_filter
+from simulator.domain.topic import parse_filter, parse_share
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,14 @@ def check_subscribe(request: SubscribeRequest) -> None:
     """Raise if the filter breaks a topic rule, or asks No Local of a shared subscription (MQTT-3.8.3-4)."""
     parsed = parse_filter(request.topic)
     if parsed.shared and request.opts.nl == 1:
+        raise InvalidSubscribeOptions(
+            "Invalid Subscribe options: `no_local` not allowed for shared-sub. See [MQTT-3.8.3-4]"
+        )
+
+
+def check_shared_subscribe(request: SubscribeRequest) -> None:
+    """EMQX 5's own check of an API subscription: only the shared-subscription rules and No Local on them."""
+    if parse_share(request.topic).shared and request.opts.nl == 1:
         raise InvalidSubscribeOptions(
             "Invalid Subscribe options: `no_local` not allowed for shared-sub. See [MQTT-3.8.3-4]"
         )

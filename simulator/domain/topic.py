@@ -24,6 +24,24 @@ class TopicFilter:
         return self.group is not None
 
 
+def parse_share(topic: str) -> TopicFilter:
+    """Only the shared-subscription part of the rules, as EMQX 5 checks a subscription made through its API
+    (`emqx_topic:parse`): a group and a filter after `$share/`, no `+`/`#` in the group, no nesting."""
+    group: str | None = None
+    rest = topic
+    if topic.startswith(SHARE_PREFIX):
+        group, sep, rest = topic[len(SHARE_PREFIX) :].partition("/")
+        if not sep:
+            raise InvalidTopicFilter(topic, "a shared subscription is written '$share/<group>/<filter>'")
+        if "+" in group or "#" in group:
+            raise InvalidTopicFilter(topic, "a share group must not contain '+' or '#'")
+    elif topic.startswith(QUEUE_PREFIX):
+        group, rest = "$queue", topic[len(QUEUE_PREFIX) :]
+    if group is not None and rest.startswith((SHARE_PREFIX, QUEUE_PREFIX)):
+        raise InvalidTopicFilter(topic, "shared subscriptions do not nest")
+    return TopicFilter(text=topic, filter=rest, group=group)
+
+
 def parse_filter(topic: str) -> TopicFilter:
     """Check `topic` against the MQTT rules; raise `InvalidTopicFilter` naming the first rule broken."""
     if topic == "":

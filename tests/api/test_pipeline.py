@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from simulator.app import create_app
+from simulator.app import DIALECTS, create_app
 from simulator.views import client_view
 from tests.conftest import API, AUTH, make_config
 
@@ -119,7 +119,7 @@ def test_a_response_that_breaks_the_contract_is_a_500(monkeypatch: pytest.Monkey
         monkeypatch.setattr("simulator.api.clients.views.subscription_view", lambda s: {"topic": 5})
     else:
         broken = lambda client, now_ms: {**client_view(client, now_ms), "port": "not a number"}  # noqa: E731
-        monkeypatch.setattr("simulator.cache.views.client_view", broken)
+        monkeypatch.setitem(DIALECTS, "cloud", replace(DIALECTS["cloud"], view=broken))
 
     def ask(client: Any) -> Any:
         if object_view:

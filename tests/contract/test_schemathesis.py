@@ -22,18 +22,26 @@ from tests.support.simulation import generated
 
 DEEP = os.environ.get("EMQX_SIM_FUZZ") == "deep"
 EXAMPLES = 1000 if DEEP else 40
-STATEFUL_STEPS = 20000 if DEEP else 1000
+STATEFUL_STEPS = 20000 if DEEP else 4000
 SEED = 20230915
 
 CONFIG = make_config(clients=200, validate_responses=False)
 SIMULATION = generated(Clock.frozen(FROZEN_AT), seed=CONFIG.seed, size=CONFIG.clients, nodes=CONFIG.nodes)
-# schemathesis reads the spec at import time, so the app under test is built here, by the same factory as
-# everywhere else; the state machine resets its simulation before every run.
 CHECKS = SchemathesisConfig.from_path(spec.CHECKS_CONFIG)
-schema = schemathesis.openapi.from_asgi("/api/v5/openapi.json", create_app(CONFIG, SIMULATION), config=CHECKS)
-schema.config.update(basic_auth=AUTH)
-schema.config.generation.update(max_examples=EXAMPLES, deterministic=False, database="none")
-schema.config.seed = SEED
+
+
+def in_process(app: Any, checks: SchemathesisConfig) -> Any:
+    """The contract `app` serves, as schemathesis tests it in process: every check, the run's seed and budget.
+    schemathesis reads the spec at import time, so the app under test is built at import, by the same factory
+    as everywhere else; the state machines reset its simulation before every run."""
+    tested = schemathesis.openapi.from_asgi("/api/v5/openapi.json", app, config=checks)
+    tested.config.update(basic_auth=AUTH)
+    tested.config.generation.update(max_examples=EXAMPLES, deterministic=False, database="none")
+    tested.config.seed = SEED
+    return tested
+
+
+schema = in_process(create_app(CONFIG, SIMULATION), CHECKS)
 
 
 @schema.parametrize()
@@ -69,10 +77,10 @@ class KickThatKeepsTheClient(Simulation):
         self.get_client(clientid)
 
 
+@pytest.mark.slow
 def test_the_stateful_budget_finds_a_kick_that_does_nothing() -> None:
     broken = KickThatKeepsTheClient(Clock.frozen(FROZEN_AT), SIMULATION.spec)
-    broken_schema = schemathesis.openapi.from_asgi("/api/v5/openapi.json", create_app(CONFIG, broken), config=CHECKS)
-    broken_schema.config.update(basic_auth=AUTH)
+    broken_schema = in_process(create_app(CONFIG, broken), CHECKS)
 
     class BrokenWorkflow(broken_schema.as_state_machine()):  # type: ignore[misc]
         def setup(self) -> None:

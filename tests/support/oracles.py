@@ -14,11 +14,13 @@ def matches(query: ClientQuery, client: Client) -> bool:
     """Whether `client` passes every filter of `query`, read field by field."""
     ident = client.identity
     return (
-        (query.clientid is None or ident.clientid == query.clientid)
-        and (query.username is None or ident.username == query.username)
+        (query.clientid is None or ident.clientid in query.clientid)
+        and (query.username is None or ident.username in query.username)
+        and (query.node is None or ident.node == query.node)
+        and (query.like_ip_address is None or query.like_ip_address in ident.ip_address)
         and (query.zone is None or ident.zone == query.zone)
         and (query.ip_address is None or ident.ip_address == query.ip_address)
-        and (query.conn_state is None or client.state is query.conn_state)
+        and (query.conn_state is None or client.state in query.conn_state)
         and (query.clean_start is None or ident.clean_start is query.clean_start)
         and (query.proto_name is None or ident.proto_name == query.proto_name)
         and (query.proto_ver is None or ident.proto_ver == query.proto_ver)

@@ -39,6 +39,14 @@ def override(rng: random.Random, client: Client, given: Mapping[str, Any], now_m
         result.state = state
         result.created_at_ms, result.connected_at_ms = int(times.created_at_ms[0]), int(times.connected_at_ms[0])
         result.disconnected_at_ms = None if disconnected == NO_TIME else disconnected
+    queued, inflight = given.get("mqueue"), given.get("inflight")
+    if queued is not None:
+        result.traffic = replace(result.traffic, mqueue_len=int(queued["count"]), mqueue_topic=str(queued["topic"]),
+                                 message_qos=int(queued.get("qos", 1)))  # fmt: skip
+    if inflight is not None:
+        qos = int(inflight.get("qos", 1))
+        result.traffic = replace(result.traffic, inflight_cnt=int(inflight["count"]),
+                                 inflight_topic=str(inflight["topic"]), message_qos=qos)  # fmt: skip
     if "subscriptions" in given:
         result.subscriptions = {topic: SubOpts(qos=int(qos)) for topic, qos in given["subscriptions"].items()}
     elif result.state is ConnState.IDLE or len(result.subscriptions) > limits.subscriptions_max:

@@ -68,9 +68,14 @@ def _queries(rng: random.Random, model: dict[str, Client], count: int) -> list[C
         one = rng.choice(clients)
         ident = one.identity
         start = rng.randrange(len(ident.clientid))
+        other = rng.choice(clients).identity
         candidates = {
-            "clientid": ident.clientid if rng.random() < 0.8 else "no-such-client",
-            "username": ident.username or "nobody",
+            "clientid": (ident.clientid if rng.random() < 0.8 else "no-such-client", other.clientid)[
+                : rng.randint(1, 2)
+            ],
+            "username": (ident.username or "nobody", other.username or "nobody")[: rng.randint(1, 2)],
+            "node": rng.choice((ident.node, "emqx@10.0.0.9")),
+            "like_ip_address": ident.ip_address[start % len(ident.ip_address) :][: rng.randint(1, 5)],
             "zone": ident.zone,
             "ip_address": ident.ip_address,
             "conn_state": rng.choice(list(ConnState)),
@@ -91,6 +96,7 @@ def _queries(rng: random.Random, model: dict[str, Client], count: int) -> list[C
         ClientQuery(clean_start=False),
         ClientQuery(proto_name="CoAP"),
         ClientQuery(like_clientid="device-"),
+        ClientQuery(username=("nobody", clients[1].identity.username or "nobody"), node="emqx@10.0.0.2"),
         ClientQuery(lte_created_at=clients[0].created_at_ms, gte_created_at=clients[0].created_at_ms),
         ClientQuery(lte_connected_at=clients[-1].connected_at_ms, gte_connected_at=clients[-1].connected_at_ms),
     ]
@@ -103,6 +109,16 @@ def _agree(registry: Registry, model: dict[str, Client], queries: list[ClientQue
     for query in queries:
         reference = _scan(model, query, 1, 10**9)
         matched = len(reference.clients)
+        ids = [client.clientid for client in reference.clients]
+        assert registry.count(query) == matched
+        exact, _ = query.split()
+        exact_ids = [client.clientid for client in _scan(model, exact, 1, 10**9).clients]
+        for after in (None, *rng.sample(ids, min(2, len(ids))), "zzzz", ""):
+            rows, keep = registry.scan(query, after)
+            following = [clientid for clientid in exact_ids if after is None or clientid < after]
+            assert [registry.clientid(int(row)) for row in rows] == following, (query, after)
+            kept = [registry.clientid(int(row)) for row in rows[keep]]
+            assert kept == [clientid for clientid in ids if after is None or clientid < after], (query, after)
         for page, limit in {(1, 100), (1, 1), (rng.randint(1, 40), rng.choice((7, 50))), (max(1, matched // 3), 3)}:
             expected = select(reference.clients, ClientQuery(), page, limit)
             got = registry.select(query, page, limit)

@@ -1,0 +1,186 @@
+"""Handlers of EMQX 5's session operations: subscriptions, queued and in-flight messages, authorization cache."""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+from simulator.api.emqx5.clients import _listed
+from simulator.deployment import Deployment
+from simulator.domain.client import SubOpts
+from simulator.domain.errors import DomainError, InvalidParameter, InvalidRequest, InvalidSubscribeOptions
+from simulator.domain.messages import Message, held
+from simulator.domain.subscription import SubscribeRequest, check_shared_subscribe
+from simulator.domain.topic import parse_share
+from simulator.reply import NO_CONTENT, Reply
+
+HIGHEST = 2**63
+"""The priority `infinity`, above every other."""
+SIZE = re.compile(r"\s*0*([1-9][0-9]*)(b|B|kb|KB|mb|MB|gb|GB)?")
+UNITS = {None: 1, "b": 1, "B": 1, "kb": 1024, "KB": 1024, "mb": 1024**2, "MB": 1024**2, "gb": 1024**3, "GB": 1024**3}
+
+
+def listSubscriptions(deployment: Deployment, clientid: str) -> Reply:
+    client, _ = _listed(deployment, clientid)
+    node = client.identity.node
+    return Reply(
+        body=[
+            {"topic": topic, "clientid": clientid, "node": node, "durable": False, **_opts(opts)}
+            for topic, opts in client.subscriptions.items()
+        ]
+    )
+
+
+def subscribe(deployment: Deployment, clientid: str, body: dict[str, Any]) -> Reply:
+    request = _request(body)
+    check_shared_subscribe(request)
+    client, _ = _listed(deployment, clientid)
+    deployment.simulation.subscribe(clientid, request, check=check_shared_subscribe)
+    return Reply(body=_echo(clientid, request, client.identity.node))
+
+
+def bulkSubscribe(deployment: Deployment, clientid: str, body: list[dict[str, Any]]) -> Reply:
+    """Each item on its own, as EMQX does: the ones that fail are answered beside the ones made (still 200)."""
+    client, _ = _listed(deployment, clientid)
+    node = client.identity.node
+    made: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    for item in body:
+        request = _request(item)
+        try:
+            deployment.simulation.subscribe(clientid, request, check=check_shared_subscribe)
+        except DomainError as error:
+            data = [clientid, request.topic, _opts(request.opts)]
+            failed.append({"data": data, "reason": _reason(request.topic, error)})
+        else:
+            made.append(_echo(clientid, request, node))
+    return Reply(body=made if not failed else {"succeed": made, "failed": failed[::-1]})
+
+
+def unsubscribe(deployment: Deployment, clientid: str, body: dict[str, Any]) -> Reply:
+    parse_share(body["topic"])
+    _listed(deployment, clientid)
+    deployment.simulation.bulk_unsubscribe(clientid, [body["topic"]], check=parse_share)
+    return NO_CONTENT
+
+
+def bulkUnsubscribe(deployment: Deployment, clientid: str, body: list[dict[str, Any]]) -> Reply:
+    _listed(deployment, clientid)
+    topics = [item["topic"] for item in body if isinstance(item.get("topic"), str)]
+    deployment.simulation.bulk_unsubscribe(clientid, topics, check=parse_share)
+    return NO_CONTENT
+
+
+def listMqueueMessages(deployment: Deployment, clientid: str, **query: Any) -> Reply:
+    return _messages(deployment, clientid, "mqueue", **query)
+
+
+def listInflightMessages(deployment: Deployment, clientid: str, **query: Any) -> Reply:
+    return _messages(deployment, clientid, "inflight", **query)
+
+
+def getAuthzCache(deployment: Deployment, clientid: str) -> Reply:
+    _listed(deployment, clientid)
+    return Reply(body=[])
+
+
+def cleanAuthzCache(deployment: Deployment, clientid: str) -> Reply:
+    _listed(deployment, clientid)
+    return NO_CONTENT
+
+
+def _messages(
+    deployment: Deployment,
+    clientid: str,
+    kind: str,
+    payload: str = "base64",
+    max_payload_bytes: str = "1MB",
+    position: str = "none",
+    limit: int = 100,
+) -> Reply:
+    """A page of the messages a session holds, after `position`, as EMQX 5 answers it (`list_client_msgs`)."""
+    size = SIZE.fullmatch(max_payload_bytes)
+    if size is None:
+        raise InvalidRequest(f"max_payload_bytes: {max_payload_bytes!r} is not a size")
+    budget = int(size.group(1)) * UNITS[size.group(2)]
+    after = _position(position, kind)
+    client, _ = _listed(deployment, clientid)
+    messages = held(deployment.simulation.spec.seed, client, kind)
+    following = [message for message in messages if after is None or _key(message, kind) > after]
+    page: list[dict[str, Any]] = []
+    used = 0
+    for message in following[:limit]:
+        shown = _message(message, kind, payload)
+        used += len(shown.get("payload", ""))
+        if page and used > budget:
+            break
+        page.append(shown)
+    start = "none" if not messages else _format(messages[0], kind)
+    last = position if not page else page[-1]["_position"]
+    for shown in page:
+        del shown["_position"]
+    return Reply(body={"data": page, "meta": {"start": start, "position": last}})
+
+
+def _position(text: str, kind: str) -> tuple[int, int] | None:
+    if text == "none":
+        return None
+    try:
+        if kind == "inflight":
+            return (0, int(text))
+        stamp, priority = text.split("_", 1)
+        return (-(HIGHEST if priority == "infinity" else int(priority)), int(stamp))
+    except ValueError:
+        raise InvalidParameter("position_limit_invalid") from None
+
+
+def _key(message: Message, kind: str) -> tuple[int, int]:
+    return (0, message.inserted_at_ns) if kind == "inflight" else (-message.priority, message.inserted_at_ns)
+
+
+def _format(message: Message, kind: str) -> str:
+    return str(message.inserted_at_ns) if kind == "inflight" else f"{message.inserted_at_ns}_{message.priority}"
+
+
+def _message(message: Message, kind: str, encoding: str) -> dict[str, Any]:
+    shown: dict[str, Any] = {
+        "msgid": message.msgid,
+        "topic": message.topic,
+        "qos": message.qos,
+        "publish_at": message.publish_at_ms,
+        "from_clientid": message.from_clientid,
+        "from_username": message.from_username,
+    }
+    if encoding == "base64":
+        shown["payload"] = base64.b64encode(message.payload).decode("ascii")
+    elif encoding == "plain":
+        try:
+            shown["payload"] = message.payload.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidParameter("Some message payloads are not JSON serializable") from None
+    shown["inserted_at"] = str(message.inserted_at_ns)
+    if kind == "mqueue":
+        shown["mqueue_priority"] = message.priority
+    shown["_position"] = _format(message, kind)
+    return shown
+
+
+def _request(item: dict[str, Any]) -> SubscribeRequest:
+    opts = SubOpts(qos=item.get("qos", 0), nl=item.get("nl", 0), rap=item.get("rap", 0), rh=item.get("rh", 0))
+    return SubscribeRequest(topic=item["topic"], opts=opts)
+
+
+def _opts(opts: SubOpts) -> dict[str, int]:
+    return {"qos": opts.qos, "nl": opts.nl, "rap": opts.rap, "rh": opts.rh}
+
+
+def _echo(clientid: str, request: SubscribeRequest, node: str) -> dict[str, Any]:
+    return {"clientid": clientid, "topic": request.topic, **_opts(request.opts), "node": node}
+
+
+def _reason(topic: str, error: DomainError) -> str:
+    """The reason EMQX gives (Erlang's `~p` of it)."""
+    if isinstance(error, InvalidSubscribeOptions):
+        return "invalid_subopts_nl"
+    return f'{{invalid_topic_filter,<<"{topic}">>}}'
