@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 SPEC = ROOT / "openapi" / "clients.yaml"
 AUTH = "Basic " + base64.b64encode(b"app_id:app_secret").decode()
+EMQX5 = "emqx-sim --dialect emqx5"
 BASELINE = "emqx-sim baseline"
 """The simulator of another checkout (`--baseline DIR`), measured in the same run."""
 SCALE_FROM = 100_000
@@ -237,6 +238,7 @@ def compare(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Se
         Server("prism-dynamic", [prism, "mock", "-d", str(SPEC), "-h", "127.0.0.1", "-p", "{port}", "-v", "error"],
                "http://127.0.0.1:{port}"),
     ]  # fmt: skip
+    servers.insert(1, simulator(EMQX5, args.clients, "--dialect", "emqx5"))
     if args.baseline is not None:
         servers.insert(1, simulator(BASELINE, args.clients, root=args.baseline.resolve()))
     deep = max(1, args.clients // 100 // 2)
@@ -261,6 +263,10 @@ def compare(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Se
             for name, (suffix, script, extra) in workloads.items():
                 if server.name.endswith("--validate-responses") and name != "list 50":
                     continue
+                if server.name == EMQX5:
+                    if name != "list 50":
+                        continue
+                    suffix = "/clients?page=1&limit=50"
                 url = server.base + suffix
                 script_args = tuple(part.replace("{path}", path) for part in extra)
                 first = script_args[0].replace("%d", "1") if script_args else ""
@@ -289,11 +295,14 @@ def compare(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Se
             if other and other.requests_per_s:
                 result.ratios[reference] = round(result.requests_per_s / other.requests_per_s, 2)
     ours = by_key[("list 50", "emqx-sim")]
+    emqx5 = by_key[("list 50", EMQX5)]
     checked = by_key[("list 50", "emqx-sim --validate-responses")]
     targets = [
         Target("list 50: x Prism static", ours.ratios.get("prism-static", 0), 1.5, True, "x"),
         Target("list 50: x Prism dynamic", ours.ratios.get("prism-dynamic", 0), 10, True, "x"),
         Target("list 50: req/s off / on --validate-responses", ours.requests_per_s / checked.requests_per_s, 2, False,
+               "x"),
+        Target("list 50: req/s EMQX 5 dialect / Cloud dialect", emqx5.requests_per_s / ours.requests_per_s, 0.95, True,
                "x"),
     ]  # fmt: skip
     if args.baseline is not None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     pass
 
 ENV_PREFIX = "EMQX_SIM_"
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
 def _int_between(low: int, high: int | None, what: str) -> Callable[[str], int]:
@@ -64,6 +65,13 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
 
     def env_or_none(name: str) -> str | None:
         return env.get(ENV_PREFIX + name.upper().replace("-", "_"))
+
+    def chosen(name: str, choices: Sequence[str], fallback: str) -> str:
+        """The EMQX_SIM_<NAME> value when it is one of `choices` (a usage error otherwise), else `fallback`."""
+        value = default(name, fallback)
+        if value not in choices:
+            top.error(f"{ENV_PREFIX}{name.upper().replace('-', '_')}: {value!r} is not one of {', '.join(choices)}")
+        return value
 
     def switch(command: argparse.ArgumentParser, name: str, help: str) -> None:
         """An on/off flag, also set by EMQX_SIM_<NAME>=true|false."""
@@ -127,7 +135,7 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     serve.add_argument(
         "--dialect",
         choices=DIALECTS,
-        default=default("dialect", "cloud"),
+        default=chosen("dialect", DIALECTS, "cloud"),
         help="the API served: 'cloud' (the EMQX Cloud document; default) or 'emqx5' (the EMQX 5.8 server's own)",
     )
     serve.add_argument(
@@ -153,8 +161,8 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--log-level",
-        choices=("critical", "error", "warning", "info", "debug"),
-        default=default("log-level", "info"),
+        choices=LOG_LEVELS,
+        default=chosen("log-level", LOG_LEVELS, "info"),
         help="server log level (info)",
     )
     serve.set_defaults(

@@ -269,7 +269,7 @@ def _inline_code(text: str) -> Markup:
 
 def write(out: Path, specs: list[tuple[Path, str]] | None = None) -> list[Path]:
     """Write the HTML and Markdown references and the specs as JSON and YAML into `out`; return the files."""
-    specs = specs or [(spec.CLIENTS_SPEC, "clients"), (spec.CONTROL_SPEC, "control")]
+    specs = specs or [(spec.CLIENTS_SPEC, "clients"), (spec.EMQX5_SPEC, "emqx5"), (spec.CONTROL_SPEC, "control")]
     references = [read(path, slug) for path, slug in specs]
     env = _environment()
     out.mkdir(parents=True, exist_ok=True)

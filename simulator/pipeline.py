@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -188,7 +189,7 @@ class Pipeline:
         if payload is None and reply.body is not None:
             if settings.validate_responses:
                 self._check_response(operation, reply)
-            payload = orjson.dumps(reply.body)
+            payload = _render(reply.body)
         await _respond(send, reply.status, payload, extra)
         return reply.status
 
@@ -268,6 +269,15 @@ def _read_headers(raw: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
         if name in READ_HEADERS:
             found[name] = found[name] + b", " + value if name in found else value
     return found
+
+
+def _render(body: Any) -> bytes:
+    """JSON bytes of a body: orjson's, or the standard library's for what orjson refuses (integers past 64 bits,
+    lone surrogates a client sent, which come back escaped)."""
+    try:
+        return orjson.dumps(body)
+    except orjson.JSONEncodeError:
+        return json.dumps(body).encode("ascii")
 
 
 async def _respond(send: Send, status: int, payload: bytes | None, extra: Headers_) -> None:

@@ -109,6 +109,25 @@ def test_bad_environment_value_is_refused(capsys: pytest.CaptureFixture[str]) ->
     assert "--port" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("variable", "value"), [("EMQX_SIM_DIALECT", "emqx4"), ("EMQX_SIM_LOG_LEVEL", "loud")])
+def test_a_choice_from_the_environment_is_checked(
+    variable: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        _config([], {variable: value})
+    assert caught.value.code == 2
+    assert f"{variable}: {value!r} is not one of" in capsys.readouterr().err
+
+
+def test_the_dialect_and_the_dashboard_login(tmp_path: Path) -> None:
+    assert _config([]).dialect == "cloud"
+    assert _config([], {"EMQX_SIM_DIALECT": "emqx5"}).dialect == "emqx5"
+    flags = ["--dialect", "emqx5", "--dashboard-user", "ops", "--dashboard-password", "s3cret!x"]
+    config = _config([*flags, "--static-dir", str(tmp_path)], {"EMQX_SIM_DIALECT": "cloud"})
+    assert (config.dialect, config.dashboard_user, config.dashboard_password) == ("emqx5", "ops", "s3cret!x")
+    assert config.static_dir == tmp_path
+
+
 def test_bad_boolean_environment_value_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         _config([], {"EMQX_SIM_LENIENT": "maybe"})

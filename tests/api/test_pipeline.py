@@ -4,6 +4,7 @@ response check."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -131,3 +132,24 @@ def test_a_response_that_breaks_the_contract_is_a_500(monkeypatch: pytest.Monkey
     assert response.status_code == 500 and response.json() == {"code": "INTERNAL_ERROR", "message": "Internal error"}
     with TestClient(create_app(replace(make_config(), validate_responses=False))) as client:
         assert ask(client).status_code == 200
+
+
+def test_a_static_directory_is_served_beside_the_apis(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<html>dashboard</html>", encoding="utf-8")
+    (tmp_path / "version").write_text("v1.10.5", encoding="utf-8")
+    with TestClient(create_app(make_config(dialect="emqx5", static_dir=tmp_path))) as client:
+        assert client.get("/").text == "<html>dashboard</html>"
+        assert client.get("/version").text == "v1.10.5"
+        assert client.get(f"{API}/clients?limit=1", auth=AUTH).json()["meta"]["limit"] == 1
+        missing = client.get(f"{API}/no-such-path", auth=AUTH)
+        assert missing.status_code == 404 and missing.json() == {"code": "NOT_FOUND", "message": "Not found"}
+        assert client.get("/no-such-file").status_code == 404
+
+
+def test_an_echo_of_huge_numbers_and_lone_surrogates_is_rendered() -> None:
+    with TestClient(create_app(make_config(dialect="emqx5"))) as client:
+        body = b'{"topic": "t/\\ud800", "rap": 5451995062552197573852644973215744}'
+        response = client.post(f"{API}/clients/client_1/subscribe", content=body, headers=JSON, auth=AUTH)
+    assert response.status_code == 200
+    assert response.json()["rap"] == 5451995062552197573852644973215744
+    assert response.json()["topic"] == "t/\ud800"

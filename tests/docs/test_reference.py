@@ -14,7 +14,7 @@ from simulator import spec
 from simulator.cli import main
 from simulator.docs import resolve, write
 
-SPECS = [(spec.CLIENTS_SPEC, "clients"), (spec.CONTROL_SPEC, "control")]
+SPECS = [(spec.CLIENTS_SPEC, "clients"), (spec.EMQX5_SPEC, "emqx5"), (spec.CONTROL_SPEC, "control")]
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +105,7 @@ def test_html_covers_every_operation_parameter_and_field(site: Path) -> None:
         assert expected <= set(cells.operations)
         names = _expected_names(path) - {str(op["operationId"]) for _, _, op, _ in _operations(path)}
         assert names - cells.names == set(), f"{path.name}: missing from index.html"
-    assert len(cells.operations) == len(_operations(spec.CLIENTS_SPEC)) + len(_operations(spec.CONTROL_SPEC))
+    assert len(cells.operations) == sum(len(_operations(path)) for path, _ in SPECS)
 
 
 @pytest.mark.parametrize(("path", "slug"), SPECS)
