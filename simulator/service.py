@@ -142,6 +142,11 @@ class Simulation:
             self._tick()
             self._registry.remove_many(clientids)
 
+    def clear_authorization_cache(self, clientid: str) -> None:
+        with self._lock:
+            now = self._tick()
+            self._find(clientid, keep=True).authz_cleared_at_ms = now
+
     def set_keepalive(self, clientid: str, interval: int) -> tuple[Client, Revision]:
         with self._lock:
             now = self._tick()

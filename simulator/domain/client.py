@@ -121,6 +121,8 @@ class Client:
     connected_at_ms: int
     disconnected_at_ms: int | None = None
     subscriptions: dict[str, SubOpts] = field(default_factory=dict)
+    authz_cleared_at_ms: int | None = None
+    """When its authorization cache was last cleared through the API (it fills again on the next connect)."""
 
     @property
     def clientid(self) -> str:
@@ -186,6 +188,14 @@ class Client:
             send_msg_dropped_too_large=too_large,
             reductions=t.reductions_base + int(seconds * t.reductions_rate) + (recv_pkt + send_pkt) * 150,
         )
+
+
+def authorization_cache(client: Client) -> list[tuple[str, str, int, int]]:
+    """What the client's authorization cache holds: (action, topic, qos, checked at ms) of each subscription
+    it made since it connected, allowed; nothing once cleared until it connects again."""
+    if client.authz_cleared_at_ms is not None and client.authz_cleared_at_ms >= client.connected_at_ms:
+        return []
+    return [("subscribe", topic, opts.qos, client.connected_at_ms) for topic, opts in client.subscriptions.items()]
 
 
 def subscribe(client: Client, topic: str, opts: SubOpts) -> bool:

@@ -36,7 +36,7 @@ def client_to_data(client: Client) -> dict[str, Any]:
         "connected_at_ms": client.connected_at_ms,
         "disconnected_at_ms": client.disconnected_at_ms,
         "subscriptions": {topic: asdict(opts) for topic, opts in client.subscriptions.items()},
-    }
+    } | ({} if client.authz_cleared_at_ms is None else {"authz_cleared_at_ms": client.authz_cleared_at_ms})
 
 
 def _typed(where: str, value: Any, kind: Any) -> Any:
@@ -93,6 +93,7 @@ def client_from_data(where: str, data: Any) -> Client:
             str(topic): _record(f"{where}.subscriptions.{topic}", opts, SubOpts)
             for topic, opts in subscriptions.items()
         },
+        authz_cleared_at_ms=_typed(f"{where}.authz_cleared_at_ms", data.get("authz_cleared_at_ms"), "int | None"),
     )
     if (client.disconnected_at_ms is None) == (client.state is ConnState.DISCONNECTED):
         raise InvalidState(f"{where}.disconnected_at_ms", "set exactly when the state is disconnected")

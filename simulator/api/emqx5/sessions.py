@@ -8,7 +8,7 @@ from typing import Any
 
 from simulator.api.emqx5.clients import _listed
 from simulator.deployment import Deployment
-from simulator.domain.client import SubOpts
+from simulator.domain.client import SubOpts, authorization_cache
 from simulator.domain.errors import DomainError, InvalidParameter, InvalidRequest, InvalidSubscribeOptions
 from simulator.domain.messages import Message, held
 from simulator.domain.subscription import SubscribeRequest, check_shared_subscribe
@@ -81,12 +81,18 @@ def listInflightMessages(deployment: Deployment, clientid: str, **query: Any) ->
 
 
 def getAuthzCache(deployment: Deployment, clientid: str) -> Reply:
-    _listed(deployment, clientid)
-    return Reply(body=[])
+    client, _ = _listed(deployment, clientid)
+    return Reply(
+        body=[
+            {"access": {"action_type": action, "qos": qos}, "topic": topic, "result": "allow", "updated_time": at}
+            for action, topic, qos, at in authorization_cache(client)
+        ]
+    )
 
 
 def cleanAuthzCache(deployment: Deployment, clientid: str) -> Reply:
     _listed(deployment, clientid)
+    deployment.simulation.clear_authorization_cache(clientid)
     return NO_CONTENT
 
 
