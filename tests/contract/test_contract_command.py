@@ -60,11 +60,14 @@ def recording(app: Asgi, seen: list[tuple[str, str]]) -> Asgi:
 
 
 @pytest.mark.slow
-def test_the_simulator_keeps_the_contract(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("dialect", ["cloud", "emqx5"])
+def test_the_simulator_keeps_the_contract(tmp_path: Path, capfd: pytest.CaptureFixture[str], dialect: str) -> None:
     junit = tmp_path / "reports" / "contract.xml"
     examples = "1000" if DEEP else "10"
-    with serving(create_app(make_config(clients=1000 if DEEP else 150, validate_responses=False))) as url:
-        code = main(["contract-test", "--url", url, "--max-examples", examples, "--junit", str(junit)])
+    config = make_config(clients=1000 if DEEP else 150, validate_responses=False, dialect=dialect)
+    with serving(create_app(config)) as url:
+        flags = ["--max-examples", examples, "--junit", str(junit), "--contract", dialect]
+        code = main(["contract-test", "--url", url, *flags])
     out = capfd.readouterr().out
     if DEEP:
         with capfd.disabled():
