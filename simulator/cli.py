@@ -16,6 +16,7 @@ from simulator.config import DEFAULT_SEED, DIALECTS, Config
 from simulator.contract_test import add_command as contract_command
 from simulator.contract_test import main as contract_test
 from simulator.domain.clock import parse_instant
+from simulator.domain.propagation import parse_delay
 
 if TYPE_CHECKING:
     pass
@@ -39,6 +40,14 @@ def _int_between(low: int, high: int | None, what: str) -> Callable[[str], int]:
 _positive = _int_between(0, None, "zero or more")
 _port = _int_between(0, 65535, "a TCP port")
 _nodes = _int_between(1, 250, "between 1 and 250")
+
+
+def _delay(text: str) -> tuple[int, int]:
+    """`MIN` or `MIN-MAX` milliseconds."""
+    try:
+        return parse_delay(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _clock(text: str) -> int | None:
@@ -119,6 +128,12 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         help="load the state from FILE at start when it exists, save it there on shutdown",
     )
     serve.add_argument(
+        "--propagation-ms",
+        type=_delay,
+        default=env_or_none("propagation-ms"),
+        help="kicks and subscription changes are seen MIN[-MAX] ms of clock time after their answer (0: at once)",
+    )
+    serve.add_argument(
         "--static-dir",
         type=Path,
         default=env_or_none("static-dir"),
@@ -195,6 +210,7 @@ def config_from(args: argparse.Namespace) -> Config:
         journal_size=args.journal_size,
         state_file=args.state_file,
         static_dir=args.static_dir,
+        propagation_ms=_delay(args.propagation_ms) if isinstance(args.propagation_ms, str) else args.propagation_ms,
         frozen_at_ms=args.clock,
         app_id=args.app_id,
         app_secret=args.app_secret,

@@ -37,6 +37,8 @@ class Config:
     max_body_bytes: int = 1024 * 1024
     journal_size: int = 1000
     state_file: Path | None = None
+    propagation_ms: tuple[int, int] | None = None
+    """How long kicks and subscription changes take to be seen, MIN..MAX ms; None: the scenario's (else none)."""
     static_dir: Path | None = None
     """A built frontend served at `/` beside the APIs (the same origin), or None."""
 

@@ -9,9 +9,10 @@ from simulator.cache import ByteCache
 from simulator.config import Config
 from simulator.domain.clock import Clock
 from simulator.domain.population import Progress
+from simulator.domain.propagation import parse_delay
 from simulator.faults import Faults
 from simulator.journal import Journal
-from simulator.scenarios import Catalog, Scenario, setup_for
+from simulator.scenarios import Catalog, Scenario, ScenarioError, setup_for
 from simulator.service import Simulation
 from simulator.tokens import Logins
 
@@ -46,5 +47,10 @@ class Deployment:
             clock = Clock(time.time) if config.frozen_at_ms is None else Clock.frozen(config.frozen_at_ms)
             setup = setup_for(scenario, clock.now_ms(), config.seed, config.clients, config.nodes, config.churn)
             simulation = Simulation(clock, setup.spec, setup.churn, setup.scenario, progress)
+        try:
+            delay = config.propagation_ms or parse_delay(scenario.data.get("propagation_ms", 0))
+        except ValueError as error:
+            raise ScenarioError(f"{scenario.path}: propagation_ms: {error}") from None
+        simulation.propagation.set(*delay)
         faults = Faults(simulation.spec.seed)
         return cls(simulation, faults, Journal(config.journal_size), catalog, scenario, cache, logins)

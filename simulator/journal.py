@@ -20,6 +20,8 @@ class Entry:
     status: int
     latency_ms: float
     error: str | None = None
+    seen_at_ms: int | None = None
+    """When reads see the change the request made (a kick, a subscription change), None for any other."""
 
     @property
     def query(self) -> dict[str, list[str]]:

@@ -252,6 +252,7 @@ class Pipeline:
                 status=status,
                 latency_ms=round((time.perf_counter() - started) * 1000, 3),
                 error=error,
+                seen_at_ms=self.deployment.simulation.take_seen_at(),
             )
         )
 

@@ -15,6 +15,7 @@ from simulator.domain.client import Client
 from simulator.domain.clock import Clock
 from simulator.domain.errors import ClientNotFound
 from simulator.domain.population import PopulationSpec, Progress, arrivals, build, node_names
+from simulator.domain.propagation import Propagation
 from simulator.domain.query import ClientQuery, Page
 from simulator.domain.registry import Registry
 from simulator.domain.snapshot import FORMAT, client_to_data
@@ -68,6 +69,9 @@ class Simulation:
     ) -> None:
         self.clock = clock
         self._lock = threading.RLock()
+        self.propagation = Propagation(spec.seed)
+        """How long kicks and subscription changes take to be seen (none by default)."""
+        self._seen_at_ms: int | None = None
         self._install(
             Setup(spec, churn, scenario), Registry(population=build(spec, progress), progress=progress), spec.now_ms
         )
@@ -77,6 +81,7 @@ class Simulation:
         return self._setup.spec
 
     def _install(self, setup: Setup, registry: Registry, last_tick_ms: int) -> None:
+        self.propagation.clear()
         self._setup = setup
         self.nodes = node_names(setup.spec.nodes)
         self._registry = registry
@@ -102,11 +107,11 @@ class Simulation:
             return self._find(clientid), Revision(now)
 
     def kick(self, clientid: str) -> None:
-        """End the client's connection and session at once; it is gone from every view."""
+        """End the client's connection and session; it is gone from every view once the change is seen."""
         with self._lock:
-            self._tick()
+            now = self._tick()
             self._find(clientid)
-            self._registry.remove(clientid)
+            self._submit(now, lambda: self._registry.remove(clientid))
 
     def subscribe(self, clientid: str, request: SubscribeRequest, check: Check = check_subscribe) -> Subscription:
         return self.bulk_subscribe(clientid, [request], check)[0]
@@ -139,8 +144,9 @@ class Simulation:
     def kick_many(self, clientids: Sequence[str]) -> None:
         """End these clients' connections and sessions; clientids of no client are passed over."""
         with self._lock:
-            self._tick()
-            self._registry.remove_many(clientids)
+            now = self._tick()
+            gone = list(clientids)
+            self._submit(now, lambda: self._registry.remove_many(gone))
 
     def clear_authorization_cache(self, clientid: str) -> None:
         with self._lock:
@@ -166,11 +172,16 @@ class Simulation:
         for request in requests:
             check(request)
         with self._lock:
-            self._tick()
-            client = self._find(clientid, keep=True)
-            for request in requests:
-                clients.subscribe(client, request.topic, request.opts)
-            node = client.identity.node
+            now = self._tick()
+            node = self._find(clientid).identity.node
+
+            def change() -> None:
+                client = self._registry.touch(clientid)
+                if client is not None:
+                    for request in requests:
+                        clients.subscribe(client, request.topic, request.opts)
+
+            self._submit(now, change)
             return [Subscription(clientid, request.topic, request.opts, node) for request in requests]
 
     def unsubscribe(self, clientid: str, topic: str) -> None:
@@ -182,10 +193,25 @@ class Simulation:
         for topic in topics:
             check(topic)
         with self._lock:
-            self._tick()
-            client = self._find(clientid, keep=True)
-            for topic in topics:
-                clients.unsubscribe(client, topic)
+            now = self._tick()
+            self._find(clientid)
+
+            def change() -> None:
+                client = self._registry.touch(clientid)
+                if client is not None:
+                    for topic in topics:
+                        clients.unsubscribe(client, topic)
+
+            self._submit(now, change)
+
+    def take_seen_at(self) -> int | None:
+        """When the last change made is (or will be) seen, and forget it: for the journal of its request."""
+        with self._lock:
+            seen, self._seen_at_ms = self._seen_at_ms, None
+            return seen
+
+    def _submit(self, now: int, change: Callable[[], None]) -> None:
+        self._seen_at_ms = self.propagation.submit(now, change)
 
     # The simulator's controls
 
@@ -262,6 +288,7 @@ class Simulation:
                 self._setup.churn, self._registry, self._setup.spec.seed, self._last_tick_ms, now, self._arrive
             )
         self._last_tick_ms = max(self._last_tick_ms, now)
+        self.propagation.apply_due(now)
         self._registry.expire(now)
         return now
 

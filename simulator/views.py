@@ -71,6 +71,10 @@ def client_view(client: Client, now_ms: int) -> Json:
         "recv_msg.dropped": stats.recv_msg_dropped,
         "dn": ident.dn,
         "zone": ident.zone,
+        "mountpoint": None,
+        "durable": False,
+        "is_expired": False,
+        "client_attrs": {},
     }
     if client.disconnected_at_ms is not None:
         view["disconnected_at"] = format_instant(client.disconnected_at_ms)

@@ -8,12 +8,16 @@ from simulator import views
 from simulator.deployment import Deployment
 from simulator.domain.client import ConnState, SubOpts
 from simulator.domain.query import ClientQuery, canonical_ip, epoch_ms
-from simulator.domain.subscription import SubscribeRequest
+from simulator.domain.subscription import SubscribeRequest, Subscription
 from simulator.reply import NO_CONTENT, Reply
 
 
 def _ms(value: int | None) -> int | None:
     return None if value is None else epoch_ms(value)
+
+
+def _values(given: list[str] | None) -> tuple[str, ...] | None:
+    return None if given is None else tuple(given)
 
 
 def _request(item: dict[str, Any]) -> SubscribeRequest:
@@ -24,8 +28,8 @@ def _request(item: dict[str, Any]) -> SubscribeRequest:
 def listClients(deployment: Deployment, _page: int = 1, _limit: int = 100, **filters: Any) -> Reply:
     ip, state = filters.get("ip_address"), filters.get("conn_state")
     query = ClientQuery(
-        clientid=filters.get("clientid"),
-        username=filters.get("username"),
+        clientid=_values(filters.get("clientid")),
+        username=_values(filters.get("username")),
         zone=filters.get("zone"),
         ip_address=None if ip is None else canonical_ip(ip),
         conn_state=None if state is None else (ConnState(state),),
@@ -56,6 +60,22 @@ def kickClient(deployment: Deployment, clientid: str) -> Reply:
     return NO_CONTENT
 
 
+def bulkKick(deployment: Deployment, body: list[str]) -> Reply:
+    deployment.simulation.kick_many(body)
+    return NO_CONTENT
+
+
+def listSubscriptions(deployment: Deployment, clientid: str) -> Reply:
+    client, _ = deployment.simulation.get_client(clientid)
+    node = client.identity.node
+    return Reply(
+        body=[
+            {**views.subscription_view(Subscription(clientid, topic, opts, node)), "durable": False}
+            for topic, opts in client.subscriptions.items()
+        ]
+    )
+
+
 def subscribe(deployment: Deployment, clientid: str, body: dict[str, Any]) -> Reply:
     return Reply(body=views.subscription_view(deployment.simulation.subscribe(clientid, _request(body))))
 
@@ -71,5 +91,5 @@ def unsubscribe(deployment: Deployment, clientid: str, body: dict[str, Any]) -> 
 
 
 def bulkUnsubscribe(deployment: Deployment, clientid: str, body: list[dict[str, Any]]) -> Reply:
-    deployment.simulation.bulk_unsubscribe(clientid, [item["topic"] for item in body])
+    deployment.simulation.bulk_unsubscribe(clientid, [item["topic"] for item in body if "topic" in item])
     return NO_CONTENT

@@ -44,6 +44,7 @@ def _entry_view(entry: Entry) -> dict[str, Any]:
         "status": entry.status,
         "latency_ms": entry.latency_ms,
         "error": entry.error,
+        "seen_at": None if entry.seen_at_ms is None else format_instant(entry.seen_at_ms),
     }
 
 
@@ -154,3 +155,20 @@ def importState(deployment: Deployment, body: dict[str, Any]) -> Reply:
     simulation = deployment.simulation
     simulation.import_state(body)
     return Reply(body=_status_view(simulation.status()))
+
+
+def _propagation_view(deployment: Deployment) -> dict[str, int]:
+    propagation = deployment.simulation.propagation
+    return {"min_ms": propagation.low_ms, "max_ms": propagation.high_ms}
+
+
+def getPropagation(deployment: Deployment) -> Reply:
+    return Reply(body=_propagation_view(deployment))
+
+
+def setPropagation(deployment: Deployment, body: dict[str, Any]) -> Reply:
+    try:
+        deployment.simulation.propagation.set(body["min_ms"], body["max_ms"])
+    except ValueError as error:
+        raise InvalidRequest(str(error)) from None
+    return Reply(body=_propagation_view(deployment))
