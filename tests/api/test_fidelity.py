@@ -139,3 +139,12 @@ def test_row_33_the_delay_is_set_through_the_control_api_and_off_by_default(clie
     assert _listed(client, "mqttx_07cb8109")
     seen = client.get(f"{API}/_sim/journal?operationId=kickClient&limit=1", auth=AUTH).json()["data"][0]["seen_at"]
     assert "2023-09-15T09:36:20.100+00:00" <= seen <= "2023-09-15T09:36:20.300+00:00"
+
+
+def test_row_33_a_scenario_sets_the_delay_and_the_flag_wins(tmp_path: Any) -> None:
+    scenario = tmp_path / "slow.yaml"
+    scenario.write_text('description: Slow to propagate.\npropagation_ms: "150-150"\n', encoding="utf-8")
+    from_scenario = create_app(make_config(scenario=str(scenario))).test_client()
+    assert from_scenario.get(f"{API}/_sim/propagation", auth=AUTH).json() == {"min_ms": 150, "max_ms": 150}
+    flagged = create_app(make_config(scenario=str(scenario), propagation_ms=(0, 0))).test_client()
+    assert flagged.get(f"{API}/_sim/propagation", auth=AUTH).json() == {"min_ms": 0, "max_ms": 0}
