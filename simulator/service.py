@@ -136,6 +136,13 @@ class Simulation:
             following = None if last is None else self._registry.clientid(int(rows[last]))
             return self._registry.clients(rows[positions]), following, now
 
+    def matching(self, query: ClientQuery) -> tuple[list[Client], int]:
+        """Every client `query` matches, whole, in listing order, and the instant of the read."""
+        with self._lock:
+            now = self._tick()
+            rows, keep = self._registry.scan(query)
+            return self._registry.clients(rows[keep]), now
+
     def count(self, query: ClientQuery) -> int:
         with self._lock:
             self._tick()

@@ -10,6 +10,7 @@ from simulator.api.emqx5.clients import (
     setKeepalive,
 )
 from simulator.api.emqx5.dashboard import changePassword, listNodes, login, logout, telemetryStatus
+from simulator.api.emqx5.metrics import getMonitor, getMonitorCurrent, getStats, listAllSubscriptions
 from simulator.api.emqx5.sessions import (
     bulkSubscribe,
     bulkUnsubscribe,
@@ -30,7 +31,11 @@ __all__ = [
     "cleanAuthzCache",
     "getAuthzCache",
     "getClient",
+    "getMonitor",
+    "getMonitorCurrent",
+    "getStats",
     "kickClient",
+    "listAllSubscriptions",
     "listClients",
     "listClientsV2",
     "listInflightMessages",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -128,3 +129,23 @@ def test_nodes_count_their_clients(nodes: int) -> None:
 def test_telemetry_status(dashboard: TestClient) -> None:
     body = _json(dashboard.get(f"{API}/telemetry/status", auth=AUTH))
     assert list(body) == ["enable"] and isinstance(body["enable"], bool)
+
+
+def test_the_overview_counts_the_simulated_clients() -> None:
+    """What the dashboard's overview polls after login: statistics, current gauges, history, subscriptions."""
+    client = create_app(make_config(dialect="emqx5")).test_client()
+    listed = client.get(f"{API}/clients?limit=1", auth=AUTH).json()["meta"]["count"]
+    nodes = client.get(f"{API}/stats", auth=AUTH).json()
+    assert sum(node["connections.count"] for node in nodes) == listed
+    cluster = client.get(f"{API}/stats?aggregate=true", auth=AUTH).json()
+    assert cluster["connections.count"] == listed
+    current = client.get(f"{API}/monitor_current", auth=AUTH).json()
+    assert current["connections"] == listed and current["subscriptions"] == cluster["subscriptions.count"]
+    samples = client.get(f"{API}/monitor?latest=60", auth=AUTH).json()
+    assert len(samples) == 6 and samples == client.get(f"{API}/monitor?latest=60", auth=AUTH).json()
+    assert [b["time_stamp"] - a["time_stamp"] for a, b in itertools.pairwise(samples)] == [10_000] * 5
+    everything = client.get(f"{API}/subscriptions?limit=10000", auth=AUTH).json()
+    assert len(everything["data"]) == cluster["subscriptions.count"] and not everything["meta"]["hasnext"]
+    assert client.post(f"{API}/clients/client_1/subscribe", json={"topic": "t/x"}, auth=AUTH).status_code == 200
+    mine = client.get(f"{API}/subscriptions?clientid=client_1", auth=AUTH).json()["data"]
+    assert [(s["clientid"], s["topic"]) for s in mine] == [("client_1", "t/x")]
