@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 import json
 import logging
 import time
@@ -180,7 +181,9 @@ class Pipeline:
                     body = bodies.parse_json(raw)
                     schema.validate(body)
                     arguments["body"] = body
-            reply: Reply = operation.handler(self.deployment, **arguments)
+            reply = operation.handler(self.deployment, **arguments)
+            if inspect.isawaitable(reply):
+                reply = await reply
         except DomainError as error:
             raise from_domain(error) from None
         except bodies.ClientGone:

@@ -7,7 +7,7 @@ schema and its response schemas.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 from urllib.parse import unquote
@@ -20,7 +20,7 @@ from simulator.reply import Reply
 from simulator.validation import BodySchema, Check, Parameters
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-Handler = Callable[..., Reply]
+Handler = Callable[..., Reply | Awaitable[Reply]]
 
 
 @dataclass(frozen=True, slots=True)

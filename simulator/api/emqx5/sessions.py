@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import re
 from typing import Any
@@ -9,20 +10,34 @@ from typing import Any
 from simulator.api.emqx5.clients import _listed
 from simulator.deployment import Deployment
 from simulator.domain.client import SubOpts, authorization_cache
-from simulator.domain.errors import DomainError, InvalidParameter, InvalidRequest, InvalidSubscribeOptions
+from simulator.domain.errors import (
+    ClientNotFound,
+    DomainError,
+    InvalidParameter,
+    InvalidRequest,
+    InvalidSubscribeOptions,
+)
 from simulator.domain.messages import Message, held
 from simulator.domain.subscription import SubscribeRequest, check_shared_subscribe
 from simulator.domain.topic import parse_share
 from simulator.reply import NO_CONTENT, Reply
 
+MISSING_CLIENT_DELAY_S = 0.1
 HIGHEST = 2**63
 """The priority `infinity`, above every other."""
 SIZE = re.compile(r"\s*0*([1-9][0-9]*)(b|B|kb|KB|mb|MB|gb|GB)?")
 UNITS = {None: 1, "b": 1, "B": 1, "kb": 1024, "KB": 1024, "mb": 1024**2, "MB": 1024**2, "gb": 1024**3, "GB": 1024**3}
 
 
-def listSubscriptions(deployment: Deployment, clientid: str) -> Reply:
-    client, _ = _listed(deployment, clientid)
+async def listSubscriptions(deployment: Deployment, clientid: str) -> Reply:
+    """A client's subscriptions. For a client that does not exist the 404 comes a moment late: the EMQX Dashboard
+    asks for a client and its subscriptions at once, and shows an error toast unless the client's own 404 (which
+    it handles) reaches it first; on a real cluster the order is a race, here it is the one the dashboard needs."""
+    try:
+        client, _ = _listed(deployment, clientid)
+    except ClientNotFound:
+        await asyncio.sleep(MISSING_CLIENT_DELAY_S)
+        raise
     node = client.identity.node
     return Reply(
         body=[

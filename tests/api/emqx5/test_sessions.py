@@ -3,6 +3,7 @@ answer, and the client object's EMQX 5 fields."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -65,3 +66,12 @@ def test_an_emqx5_client_has_the_emqx5_fields(client: Any) -> None:
         False,
         {},
     )
+
+
+def test_a_missing_clients_subscriptions_are_404_after_its_own_404(client: Any) -> None:
+    """The dashboard's order: the client's 404 (which it handles) before its subscriptions' 404 (a toast)."""
+    started = time.perf_counter()
+    answer = client.get(f"{API}/clients/no-such-client/subscriptions", auth=AUTH)
+    assert time.perf_counter() - started >= 0.1
+    assert (answer.status_code, answer.json()["code"]) == (404, "CLIENTID_NOT_FOUND")
+    assert client.get(f"{API}/clients/no-such-client", auth=AUTH).status_code == 404
