@@ -209,11 +209,19 @@ def clientids(base: str, count: int, path: Path) -> list[dict[str, object]]:
     return clients[:count]
 
 
+SOAK_WARMUP_S = 10
+"""Seconds of the mix before RSS is first read: the byte caches and the allocator's arenas fill to their bounds
+in the first seconds (then stay there); growth after that is what a leak would show."""
+
+
 def soak(server: Server, seconds: int, ids: Path) -> tuple[float, float, dict[str, float]]:
-    """RSS before and after `seconds` of a dashboard's mix of requests at 32 connections, and wrk's figures."""
+    """RSS before and after `seconds` of a dashboard's mix of requests at 32 connections (after a warm-up of the
+    same mix), and wrk's figures."""
     assert server.process is not None
+    script = (str(ids), urllib.parse.urlsplit(server.base).path)
+    wrk(server.base, 32, min(SOAK_WARMUP_S, seconds), BENCH / "soak.lua", script)
     before = rss(server.process.pid)
-    load = wrk(server.base, 32, seconds, BENCH / "soak.lua", (str(ids), urllib.parse.urlsplit(server.base).path))
+    load = wrk(server.base, 32, seconds, BENCH / "soak.lua", script)
     return before, rss(server.process.pid), load
 
 

@@ -14,8 +14,11 @@ from simulator.domain.query import Page
 from simulator.service import Revision
 
 CacheKey = tuple[str, str, int, int | None, int, int]
-MAX_CACHED_BYTES = 8 * 1024 * 1024
-"""Bytes of clients and of pages each kept per second of the clock, at most."""
+MAX_CLIENT_BYTES = 8 * 1024 * 1024
+"""Bytes of clients kept per second of the clock, at most (a page is joined from them)."""
+MAX_PAGE_BYTES = 2 * 1024 * 1024
+"""Bytes of whole list pages kept per second, at most: a page asked again within the second costs a lookup,
+and a dashboard's mix of many pages does not hold more memory than that for it."""
 
 
 Check = Callable[[dict[str, Any]], None]
@@ -60,7 +63,7 @@ class ByteCache:
         page, snapshot = compute()
         body = self.page(page, snapshot.now_ms)
         with self._lock:
-            if snapshot.now_ms // 1000 == self._second and self._sizes[1] < MAX_CACHED_BYTES:
+            if snapshot.now_ms // 1000 == self._second and self._sizes[1] < MAX_PAGE_BYTES:
                 self._pages[(snapshot.version, key)] = body
                 self._sizes[1] += len(body)
         return body
@@ -78,7 +81,7 @@ class ByteCache:
                 self.check_client(view)
             cached = orjson.dumps(view)
             with self._lock:
-                if second == self._second and self._sizes[0] < MAX_CACHED_BYTES:
+                if second == self._second and self._sizes[0] < MAX_CLIENT_BYTES:
                     self._cache[key] = cached
                     self._sizes[0] += len(cached)
         return cached

@@ -24,14 +24,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
-import json
 import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from jsonschema import ValidationError
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -48,13 +46,13 @@ from simulator.error_codes import (
     METHOD_NOT_ALLOWED,
     NOT_FOUND,
     HttpError,
-    error_body,
     for_status,
     from_domain,
 )
 from simulator.faults import from_prefer
 from simulator.journal import Entry
 from simulator.reply import Reply
+from simulator.responses import VARY, Extra, lifespan, render, respond, respond_error
 from simulator.table import Operation, Table
 
 log = logging.getLogger("emqx_sim")
@@ -71,10 +69,6 @@ READ_HEADERS = frozenset(
         b"access-control-request-method",
     }
 )
-JSON_HEADERS = ((b"content-type", b"application/json"),)
-Headers_ = tuple[tuple[bytes, bytes], ...]
-VARY: Headers_ = ((b"vary", b"Origin"),)
-"""On every answer: it depends on the request's `Origin` (CORS). With an `Origin`, CORS itself adds it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +92,7 @@ class Pipeline:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
@@ -133,11 +127,11 @@ class Pipeline:
             status = await self._answer(operation, route.values, headers, scope, receive, send, extra)
         except HttpError as error:
             status, message = error.status_code, error.message
-            await _respond_error(send, error, extra)
+            await respond_error(send, error, extra)
         except Exception:
             log.exception("%s %s crashed", scope["method"], scope["path"])
             status, message = 500, "Internal error"
-            await _respond_error(send, INTERNAL_ERROR.error(message), extra)
+            await respond_error(send, INTERNAL_ERROR.error(message), extra)
         finally:
             if journaled:
                 self._journal(scope, at, started, operation, status, message)
@@ -156,7 +150,7 @@ class Pipeline:
         scope: Scope,
         receive: Receive,
         send: Send,
-        extra: Headers_,
+        extra: Extra,
     ) -> int:
         """Stages 4 to 11 for a request to `operation`; its status. Raises `HttpError` for a refusal."""
         settings = self.settings
@@ -192,8 +186,8 @@ class Pipeline:
         if payload is None and reply.body is not None:
             if settings.validate_responses:
                 self._check_response(operation, reply)
-            payload = _render(reply.body)
-        await _respond(send, reply.status, payload, extra)
+            payload = render(reply.body)
+        await respond(send, reply.status, payload, extra)
         return reply.status
 
     async def _faults(self, operation: Operation, prefer: bytes | None) -> None:
@@ -228,7 +222,7 @@ class Pipeline:
         kept = {
             name: value for name, value in response.headers.items() if name not in ("content-length", "content-type")
         }
-        await _respond_error(send, for_status(response.status_code).error(message, kept), ())
+        await respond_error(send, for_status(response.status_code).error(message, kept), ())
         return response.status_code, message
 
     async def _docs(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -273,40 +267,3 @@ def _read_headers(raw: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
         if name in READ_HEADERS:
             found[name] = found[name] + b", " + value if name in found else value
     return found
-
-
-def _render(body: Any) -> bytes:
-    """JSON bytes of a body: orjson's, or the standard library's for what orjson refuses (integers past 64 bits,
-    lone surrogates a client sent, which come back escaped)."""
-    try:
-        return orjson.dumps(body)
-    except orjson.JSONEncodeError:
-        return json.dumps(body).encode("ascii")
-
-
-async def _respond(send: Send, status: int, payload: bytes | None, extra: Headers_) -> None:
-    if payload is None:
-        await send({"type": "http.response.start", "status": status, "headers": list(extra)})
-        await send({"type": "http.response.body", "body": b""})
-        return
-    headers = [(b"content-length", str(len(payload)).encode("latin-1")), *JSON_HEADERS, *extra]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
-
-
-async def _respond_error(send: Send, error: HttpError, extra: Headers_) -> None:
-    payload = error_body(error.code, error.message)
-    headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in error.headers.items()]
-    headers += [(b"content-length", str(len(payload)).encode("latin-1")), *JSON_HEADERS, *extra]
-    await send({"type": "http.response.start", "status": error.status_code, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return

@@ -8,8 +8,11 @@ from typing import Any
 from simulator.domain.churn import Churn
 from simulator.domain.population import PopulationSpec, build
 from simulator.domain.registry import Registry
+from simulator.domain.setup import Setup
 from simulator.domain.snapshot import FORMAT, FULL_FORMAT, InvalidState, client_from_data
-from simulator.service import MAX_CLIENTS, Setup
+
+MAX_CLIENTS = 2_000_000
+"""The largest population an imported state may generate."""
 
 
 def read_state(data: Any) -> tuple[Setup, Registry, dict[str, Any], int]:

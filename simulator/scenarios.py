@@ -15,7 +15,7 @@ from simulator.config import DEFAULT_SEED
 from simulator.domain.churn import Churn
 from simulator.domain.errors import DomainError
 from simulator.domain.population import PopulationSpec
-from simulator.service import Setup
+from simulator.domain.setup import Setup
 
 _PACKAGE = Path(__file__).resolve().parent
 BUILT_IN = next(

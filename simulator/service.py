@@ -18,13 +18,12 @@ from simulator.domain.population import PopulationSpec, Progress, arrivals, buil
 from simulator.domain.propagation import Propagation
 from simulator.domain.query import ClientQuery, Page
 from simulator.domain.registry import Registry
+from simulator.domain.setup import Setup
 from simulator.domain.snapshot import FORMAT, client_to_data
 from simulator.domain.subscription import SubscribeRequest, Subscription, check_subscribe, check_unsubscribe
 
 Check = Callable[[SubscribeRequest], None]
 """The rules a subscription is checked against (the Cloud contract's, or EMQX 5's)."""
-MAX_CLIENTS = 2_000_000
-"""The largest population an imported state may generate."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +33,6 @@ class Revision:
 
     now_ms: int
     version: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Setup:
-    """What the population is generated from: a named scenario's spec and churn."""
-
-    spec: PopulationSpec
-    churn: Churn | None = None
-    scenario: str = "default"
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +267,7 @@ class Simulation:
 
     def import_state(self, data: Any) -> None:
         """Replace the whole state with an exported one; nothing changes unless all of it is valid."""
-        from simulator.restore import read_state  # it builds on this module's `Setup`
+        from simulator.restore import read_state  # it builds a `Simulation`'s parts: imported where it is used
 
         setup, registry, clock, last_tick = read_state(data)
         with self._lock:

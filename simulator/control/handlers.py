@@ -8,11 +8,12 @@ from typing import Any
 from simulator.deployment import Deployment
 from simulator.domain.clock import format_instant, parse_instant
 from simulator.domain.errors import InvalidRequest, NotFound
+from simulator.domain.setup import Setup
 from simulator.faults import Rule
 from simulator.journal import Entry
 from simulator.reply import NO_CONTENT, Reply
 from simulator.scenarios import SUFFIXES, ScenarioError, setup_for
-from simulator.service import Setup, Status
+from simulator.service import Status
 
 
 def _clock_view(now_ms: int, frozen: bool) -> dict[str, Any]:
