@@ -35,11 +35,16 @@ PARSED_QUERIES = 1024
 class Check:
     """One schema's validator, compiled once."""
 
-    def __init__(self, schema: dict[str, Any], kind: type[Draft4Validator] = Draft4Validator) -> None:
+    def __init__(
+        self, schema: dict[str, Any], kind: type[Draft4Validator] = Draft4Validator, patterns_checked: bool = False
+    ) -> None:
+        """`patterns_checked`: what a `pattern` says is checked again after validation (a topic filter's rules,
+        by the domain), so jsonschema_rs may answer for schemas with one."""
         self.schema = schema
         self.full = kind(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
         shown = repr(schema)
-        quick = not any(keyword in shown for keyword in UNSHARED_KEYWORDS)
+        unshared = [keyword for keyword in UNSHARED_KEYWORDS if not (patterns_checked and keyword == "'pattern'")]
+        quick = not any(keyword in shown for keyword in unshared)
         self.quick = jsonschema_rs.Draft4Validator(schema) if quick else None
 
     def first_error(self, value: Any) -> ValidationError | None:
@@ -151,7 +156,7 @@ class BodySchema:
         self.required = bool(request_body.get("required"))
         self.media_types = tuple(media.lower() for media in request_body.get("content", {}))
         content = request_body.get("content", {}).get("application/json", {})
-        self.check = Check(content.get("schema", {}), Draft4RequestValidator)
+        self.check = Check(content.get("schema", {}), Draft4RequestValidator, patterns_checked=True)
 
     def validate(self, body: Any) -> None:
         """Raise an EMQX error when `body` (parsed JSON) breaks the schema; a topic filter that breaks an MQTT

@@ -290,7 +290,7 @@ class Registry:
             mask &= np.fromiter((part in clientid for clientid in self._ids), dtype=np.bool_, count=size)
         if query.username is not None:
             codes = [code for code in map(self._names.codes.get, query.username) if code is not None]
-            mask &= np.isin(self._username[:size], codes)
+            mask &= self._username[:size] == codes[0] if len(codes) == 1 else np.isin(self._username[:size], codes)
         elif query.like_username is not None:
             part = query.like_username
             hit = np.fromiter((part in (name or "") for name in self._names.values), dtype=np.bool_)
@@ -308,7 +308,8 @@ class Registry:
         if query.node is not None:
             mask &= self._equal(self._node, self._nodes, query.node)
         if query.conn_state is not None:
-            mask &= np.isin(self._state[:size], [STATE_CODES[state] for state in query.conn_state])
+            states = [STATE_CODES[state] for state in query.conn_state]
+            mask &= self._state[:size] == states[0] if len(states) == 1 else np.isin(self._state[:size], states)
         if query.clean_start is not None:
             mask &= self._clean[:size] == query.clean_start
         if query.proto_ver is not None:
