@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -106,7 +107,8 @@ def run(test: ContractTest) -> int:
     if test.junit is not None:
         test.junit.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "schemathesis.cli", *schemathesis_args(test)]
-    code = subprocess.call(command)
+    hooks = {"SCHEMATHESIS_HOOKS": str(spec.EMQX5_HOOKS)} if test.contract == "emqx5" else {}
+    code = subprocess.call(command, env={**os.environ, **hooks})
     verdict = "keeps the contract" if code == 0 else "BREAKS the contract"
     mode = " (read-only)" if test.read_only else ""
     print(f"emqx-sim contract-test: {test.base_url} {verdict}{mode}", flush=True)

@@ -20,6 +20,8 @@ CONTROL_SPEC = SPEC_DIR / "control.yaml"
 EMQX5_SPEC = SPEC_DIR / "emqx5.yaml"
 CHECKS_CONFIG = SPEC_DIR / "schemathesis.toml"
 EMQX5_CHECKS_CONFIG = SPEC_DIR / "schemathesis-emqx5.toml"
+EMQX5_HOOKS = SPEC_DIR / "schemathesis_hooks_emqx5.py"
+"""How schemathesis generates requests for emqx5.yaml (the server's leniency it cannot read from a schema)."""
 """How schemathesis checks a deployment against the contract (the statuses two checks accept)."""
 
 

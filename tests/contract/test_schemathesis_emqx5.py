@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core.hooks import load_from_path
 
 from simulator import spec
 from simulator.app import create_app
@@ -19,6 +20,7 @@ from tests.support.simulation import generated
 CONFIG = make_config(clients=200, validate_responses=False, dialect="emqx5")
 SIMULATION = generated(Clock.frozen(FROZEN_AT), seed=CONFIG.seed, size=CONFIG.clients, nodes=CONFIG.nodes)
 APP = create_app(CONFIG, SIMULATION)
+load_from_path(str(spec.EMQX5_HOOKS))
 schema = in_process(APP, SchemathesisConfig.from_path(spec.EMQX5_CHECKS_CONFIG))
 
 

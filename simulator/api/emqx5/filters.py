@@ -6,7 +6,6 @@ import ipaddress
 import re
 import socket
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from simulator.domain.client import ConnState
@@ -22,7 +21,6 @@ INTEGER = re.compile(r"[+-]?[0-9]+")
 RFC3339 = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
-EPOCH_DATE = date(1970, 1, 1)
 
 
 def query_of(arguments: Mapping[str, Any]) -> ClientQuery:
@@ -67,6 +65,16 @@ def fields_of(text: str | None) -> tuple[str, ...] | None:
     return tuple(name for name in text.split(",") if name)
 
 
+def _days_since_epoch(year: int, month: int, day: int) -> int:
+    """Days from 1970-01-01 to a date of the proleptic Gregorian calendar, year 0 included, as Erlang's
+    `calendar` counts them: a day past the month's end runs on into the next month."""
+    year -= month <= 2
+    era = year // 400
+    of_era = year - era * 400
+    of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    return era * 146_097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year - 719_468
+
+
 def _values(given: list[str] | str | None) -> tuple[str, ...] | None:
     if given is None:
         return None
@@ -93,8 +101,7 @@ def _instant(name: str, arguments: Mapping[str, Any]) -> int | None:
     if found is None:
         raise InvalidRequest(f"{name}: {text!r} is neither epoch milliseconds nor an RFC 3339 instant")
     year, month, day, hour, minute, second, fraction, zone = found.groups()
-    # As Erlang's calendar counts: a day past the month's end runs on into the next month.
-    days = (date(int(year), int(month), 1) - EPOCH_DATE).days + int(day) - 1
+    days = _days_since_epoch(int(year), int(month), int(day))
     seconds = days * 86_400 + int(hour) * 3600 + int(minute) * 60 + int(second)
     if zone not in ("Z", "z"):
         offset = int(zone[1:3]) * 3600 + int(zone[4:6]) * 60

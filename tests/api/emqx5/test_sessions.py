@@ -75,3 +75,11 @@ def test_a_missing_clients_subscriptions_are_404_after_its_own_404(client: Any) 
     assert time.perf_counter() - started >= 0.1
     assert (answer.status_code, answer.json()["code"]) == (404, "CLIENTID_NOT_FOUND")
     assert client.get(f"{API}/clients/no-such-client", auth=AUTH).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "instant", ["0000-01-01T00:00:00Z", "2023-02-31T00:00:00z", "9999-12-31 23:59:59.999999999-23:59", "0"]
+)
+def test_every_instant_the_contract_admits_is_answered(client: Any, instant: str) -> None:
+    answer = client.get(f"{API}/clients", params={"gte_connected_at": instant, "limit": 1}, auth=AUTH)
+    assert answer.status_code == 200, answer.text
