@@ -64,11 +64,12 @@ def create_app(config: Config, simulation: Simulation | None = None, progress: P
         specification = spec.specification(path)
         table.add_api(api, specification, RelativeResolver(handlers), strict=not lenient)
         docs.add_api(specification, base_path=api.base_path)
-    cache = ByteCache(view=dialect.view)
+    client_check, meta_check = None, None
     if config.validate_responses:
         meta = table.find("listClients").responses[200].schema["properties"]["meta"]
-        client = table.find("getClient").responses[200].full.validate
-        cache = ByteCache(client, Check(meta, Draft4ResponseValidator).full.validate, dialect.view)
+        client_check = table.find("getClient").responses[200].full.validate
+        meta_check = Check(meta, Draft4ResponseValidator).full.validate
+    cache = ByteCache(client_check, meta_check, dialect.view)
     logins = Logins(config.dashboard_user, config.dashboard_password) if config.dialect == "emqx5" else None
     deployment = Deployment.start(config, cache, simulation, progress, logins)
     credentials = Credentials(config.app_id, config.app_secret, logins)

@@ -6,7 +6,7 @@ from typing import Any
 
 from simulator import views
 from simulator.deployment import Deployment
-from simulator.domain.client import ConnState, SubOpts
+from simulator.domain.client import ConnState
 from simulator.domain.query import ClientQuery, canonical_ip, epoch_ms
 from simulator.domain.subscription import SubscribeRequest, Subscription
 from simulator.reply import NO_CONTENT, Reply
@@ -18,11 +18,6 @@ def _ms(value: int | None) -> int | None:
 
 def _values(given: list[str] | None) -> tuple[str, ...] | None:
     return None if given is None else tuple(given)
-
-
-def _request(item: dict[str, Any]) -> SubscribeRequest:
-    opts = SubOpts(qos=item.get("qos", 0), nl=item.get("nl", 0), rap=item.get("rap", 0), rh=item.get("rh", 0))
-    return SubscribeRequest(topic=item["topic"], opts=opts)
 
 
 def listClients(deployment: Deployment, _page: int = 1, _limit: int = 100, **filters: Any) -> Reply:
@@ -77,11 +72,11 @@ def listSubscriptions(deployment: Deployment, clientid: str) -> Reply:
 
 
 def subscribe(deployment: Deployment, clientid: str, body: dict[str, Any]) -> Reply:
-    return Reply(body=views.subscription_view(deployment.simulation.subscribe(clientid, _request(body))))
+    return Reply(body=views.subscription_view(deployment.simulation.subscribe(clientid, SubscribeRequest.of(body))))
 
 
 def bulkSubscribe(deployment: Deployment, clientid: str, body: list[dict[str, Any]]) -> Reply:
-    subscriptions = deployment.simulation.bulk_subscribe(clientid, [_request(item) for item in body])
+    subscriptions = deployment.simulation.bulk_subscribe(clientid, [SubscribeRequest.of(item) for item in body])
     return Reply(body=[views.subscription_view(subscription) for subscription in subscriptions])
 
 

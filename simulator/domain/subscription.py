@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from simulator.domain.client import SubOpts
 from simulator.domain.errors import InvalidSubscribeOptions
@@ -15,6 +17,12 @@ class SubscribeRequest:
 
     topic: str
     opts: SubOpts
+
+    @classmethod
+    def of(cls, item: Mapping[str, Any]) -> SubscribeRequest:
+        """A request from its fields as a body gives them (`topic`; `qos`, `nl`, `rap`, `rh` default to 0)."""
+        opts = SubOpts(qos=item.get("qos", 0), nl=item.get("nl", 0), rap=item.get("rap", 0), rh=item.get("rh", 0))
+        return cls(topic=item["topic"], opts=opts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,11 @@ from typing import Any
 
 import orjson
 
-from simulator.api.emqx5.filters import LISTED, fields_of, query_of
+from simulator.api.emqx5.filters import LISTED, fields_of, listed, query_of
 from simulator.deployment import Deployment
 from simulator.domain.client import Client
 from simulator.domain.errors import ClientNotFound, InvalidRequest, UnknownNode
-from simulator.domain.query import ClientQuery, Page
+from simulator.domain.query import Page
 from simulator.reply import NO_CONTENT, Reply
 from simulator.service import Revision
 
@@ -81,7 +81,7 @@ def setKeepalive(deployment: Deployment, clientid: str, body: dict[str, Any] | N
 
 
 def sessionsCount(deployment: Deployment, since: int = 0) -> Reply:
-    return Reply(body=deployment.simulation.count(ClientQuery(conn_state=LISTED, proto_name="MQTT")))
+    return Reply(body=deployment.simulation.count(listed()))
 
 
 def _listed(deployment: Deployment, clientid: str) -> tuple[Client, int]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.api.emqx5.filters import LISTED
+from simulator.api.emqx5.filters import listed
 from simulator.deployment import Deployment
 from simulator.domain.client import ConnState
 from simulator.domain.errors import InvalidRequest
-from simulator.domain.query import ClientQuery
 from simulator.reply import NO_CONTENT, Reply
 from simulator.tokens import LoginFailed, LoginRefused, Logins, PasswordMismatch, UserNotFound, WrongTokenOrUsername
 
@@ -53,8 +52,8 @@ def listNodes(deployment: Deployment) -> Reply:
     uptime = max(0, status.now_ms - simulation.spec.now_ms) + 3_600_000
     nodes = []
     for node in simulation.nodes:
-        sessions = simulation.count(ClientQuery(node=node, conn_state=LISTED, proto_name="MQTT"))
-        live = simulation.count(ClientQuery(node=node, conn_state=(ConnState.CONNECTED,), proto_name="MQTT"))
+        sessions = simulation.count(listed(node))
+        live = simulation.count(listed(node, (ConnState.CONNECTED,)))
         nodes.append(
             {
                 "node": node,
@@ -65,7 +64,7 @@ def listNodes(deployment: Deployment) -> Reply:
                 "uptime": uptime,
                 "connections": sessions,
                 "live_connections": live,
-                "cluster_sessions": simulation.count(ClientQuery(conn_state=LISTED, proto_name="MQTT")),
+                "cluster_sessions": simulation.count(listed()),
                 "load1": 0.42,
                 "load5": 0.37,
                 "load15": 0.31,

@@ -45,6 +45,11 @@ def query_of(arguments: Mapping[str, Any]) -> ClientQuery:
     )
 
 
+def listed(node: str | None = None, states: tuple[ConnState, ...] = LISTED) -> ClientQuery:
+    """The clients EMQX 5 lists (on `node`, in `states`)."""
+    return ClientQuery(conn_state=states, proto_name="MQTT", node=node)
+
+
 def ip_of(text: str) -> str:
     """An address as Erlang's `inet:parse_address` reads it (IPv4 in every `inet_aton` form: `127.1`), in the
     canonical text the clients carry."""

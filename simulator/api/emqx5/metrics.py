@@ -4,13 +4,12 @@ subscription of the cluster, all counted from the simulated clients."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from simulator.api.emqx5.filters import LISTED
+from simulator.api.emqx5.filters import listed
 from simulator.deployment import Deployment
 from simulator.domain.client import Client, ConnState
-from simulator.domain.query import ClientQuery
 from simulator.reply import Reply
 
 SAMPLE_MS = 10_000
@@ -52,17 +51,17 @@ class Gauges:
 def getStats(deployment: Deployment, aggregate: bool = False) -> Reply:
     simulation = deployment.simulation
     if aggregate:
-        clients, _ = simulation.matching(_listed())
+        clients, _ = simulation.matching(listed())
         return Reply(body=_stats(Gauges.of(clients)))
     nodes = []
     for node in simulation.nodes:
-        clients, _ = simulation.matching(_listed(node))
+        clients, _ = simulation.matching(listed(node))
         nodes.append({"node": node, **_stats(Gauges.of(clients))})
     return Reply(body=nodes)
 
 
 def getMonitorCurrent(deployment: Deployment) -> Reply:
-    clients, _ = deployment.simulation.matching(_listed())
+    clients, _ = deployment.simulation.matching(listed())
     gauges = Gauges.of(clients)
     return Reply(
         body={
@@ -85,7 +84,7 @@ def getMonitor(deployment: Deployment, latest: int = 3600) -> Reply:
     """Samples of the last `latest` seconds: today's gauges, with traffic that varies from sample to sample
     (drawn from the seed and the sample's instant, so a sample is the same every time it is read)."""
     simulation = deployment.simulation
-    clients, now = simulation.matching(_listed())
+    clients, now = simulation.matching(listed())
     gauges = Gauges.of(clients)
     last = now - now % SAMPLE_MS
     samples = []
@@ -118,7 +117,7 @@ def listAllSubscriptions(
     qos: int | None = None,
     topic: str | None = None,
 ) -> Reply:
-    query = ClientQuery(conn_state=LISTED, proto_name="MQTT", clientid=None if clientid is None else (clientid,))
+    query = replace(listed(), clientid=None if clientid is None else (clientid,))
     clients, _ = deployment.simulation.matching(query)
     found: list[dict[str, Any]] = [
         {
@@ -138,10 +137,6 @@ def listAllSubscriptions(
     start = (page - 1) * limit
     meta = {"page": page, "limit": limit, "hasnext": len(found) > start + limit}
     return Reply(body={"data": found[start : start + limit], "meta": meta})
-
-
-def _listed(node: str | None = None) -> ClientQuery:
-    return ClientQuery(conn_state=LISTED, proto_name="MQTT", node=node)
 
 
 def _stats(gauges: Gauges) -> dict[str, int]:

@@ -7,9 +7,10 @@ import base64
 import re
 from typing import Any
 
+from simulator import views
 from simulator.api.emqx5.clients import _listed
 from simulator.deployment import Deployment
-from simulator.domain.client import SubOpts, authorization_cache
+from simulator.domain.client import authorization_cache
 from simulator.domain.errors import (
     ClientNotFound,
     DomainError,
@@ -18,7 +19,7 @@ from simulator.domain.errors import (
     InvalidSubscribeOptions,
 )
 from simulator.domain.messages import Message, held
-from simulator.domain.subscription import SubscribeRequest, check_shared_subscribe
+from simulator.domain.subscription import SubscribeRequest, Subscription, check_shared_subscribe
 from simulator.domain.topic import parse_share
 from simulator.reply import NO_CONTENT, Reply
 
@@ -41,35 +42,35 @@ async def listSubscriptions(deployment: Deployment, clientid: str) -> Reply:
     node = client.identity.node
     return Reply(
         body=[
-            {"topic": topic, "clientid": clientid, "node": node, "durable": False, **_opts(opts)}
+            {**views.subscription_view(Subscription(clientid, topic, opts, node)), "durable": False}
             for topic, opts in client.subscriptions.items()
         ]
     )
 
 
 def subscribe(deployment: Deployment, clientid: str, body: dict[str, Any]) -> Reply:
-    request = _request(body)
+    request = SubscribeRequest.of(body)
     check_shared_subscribe(request)
-    client, _ = _listed(deployment, clientid)
-    deployment.simulation.subscribe(clientid, request, check=check_shared_subscribe)
-    return Reply(body=_echo(clientid, request, client.identity.node))
+    _listed(deployment, clientid)
+    return Reply(
+        body=views.subscription_view(deployment.simulation.subscribe(clientid, request, check_shared_subscribe))
+    )
 
 
 def bulkSubscribe(deployment: Deployment, clientid: str, body: list[dict[str, Any]]) -> Reply:
     """Each item on its own, as EMQX does: the ones that fail are answered beside the ones made (still 200)."""
-    client, _ = _listed(deployment, clientid)
-    node = client.identity.node
+    _listed(deployment, clientid)
     made: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
     for item in body:
-        request = _request(item)
+        request = SubscribeRequest.of(item)
         try:
-            deployment.simulation.subscribe(clientid, request, check=check_shared_subscribe)
+            subscription = deployment.simulation.subscribe(clientid, request, check_shared_subscribe)
         except DomainError as error:
-            data = [clientid, request.topic, _opts(request.opts)]
+            data = [clientid, request.topic, views.opts_view(request.opts)]
             failed.append({"data": data, "reason": _reason(request.topic, error)})
         else:
-            made.append(_echo(clientid, request, node))
+            made.append(views.subscription_view(subscription))
     return Reply(body=made if not failed else {"succeed": made, "failed": failed[::-1]})
 
 
@@ -185,19 +186,6 @@ def _message(message: Message, kind: str, encoding: str) -> dict[str, Any]:
         shown["mqueue_priority"] = message.priority
     shown["_position"] = _format(message, kind)
     return shown
-
-
-def _request(item: dict[str, Any]) -> SubscribeRequest:
-    opts = SubOpts(qos=item.get("qos", 0), nl=item.get("nl", 0), rap=item.get("rap", 0), rh=item.get("rh", 0))
-    return SubscribeRequest(topic=item["topic"], opts=opts)
-
-
-def _opts(opts: SubOpts) -> dict[str, int]:
-    return {"qos": opts.qos, "nl": opts.nl, "rap": opts.rap, "rh": opts.rh}
-
-
-def _echo(clientid: str, request: SubscribeRequest, node: str) -> dict[str, Any]:
-    return {"clientid": clientid, "topic": request.topic, **_opts(request.opts), "node": node}
 
 
 def _reason(topic: str, error: DomainError) -> str:
