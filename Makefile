@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 ARGS    ?=
 
-.PHONY: install serve test test-fast check fuzz bench validate docs chromium clean
+.PHONY: install serve test test-fast check fuzz bench validate docs chromium node clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,13 @@ chromium: ## Debian's Chromium and ChromeDriver for the browser tests, installed
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-test: check chromium ## lint, type-check and run the whole test suite (browser tests included)
+node: ## Debian's Node.js and npm, for the tests that build generated TypeScript clients and run JavaScript samples
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+
+test: check chromium node ## lint, type-check and run the whole test suite (browser tests included)
 	$(BIN)/pytest
 
 test-fast: check ## lint, type-check and run the tests that answer in seconds (no `slow`, no `browser` ones)
