@@ -19,6 +19,7 @@ from simulator.auth import Credentials
 from simulator.cache import ByteCache
 from simulator.config import Config
 from simulator.deployment import Deployment
+from simulator.deployments import Deployments, Limits
 from simulator.domain.client import Client
 from simulator.domain.population import Progress
 from simulator.pipeline import Pipeline, Settings, not_found
@@ -53,27 +54,19 @@ def create_app(config: Config, simulation: Simulation | None = None, progress: P
     """The simulator as an ASGI app: the Clients API under /api/v5 (Swagger UI at /api/v5/ui/) and the control
     API under /api/v5/_sim. `simulation` replaces the one `config` describes (for tests); `progress` is told how
     building the population goes. Raises `ScenarioError` for a scenario that cannot be used."""
-    dialect = DIALECTS[config.dialect]
-    table = Table()
     docs = SwaggerUIMiddleware(not_found if config.static_dir is None else _static(config.static_dir))
-    # The control API first: its base path lies inside the emulated API's, and Swagger UI's router takes the first.
-    for api, path, handlers, lenient in (
-        (CONTROL, spec.CONTROL_SPEC, "simulator.control.handlers", config.lenient),
-        (CLIENTS, dialect.spec, dialect.handlers, config.lenient or dialect.lenient),
-    ):
-        specification = spec.specification(path)
-        table.add_api(api, specification, RelativeResolver(handlers), strict=not lenient)
-        docs.add_api(specification, base_path=api.base_path)
-    client_check, meta_check = None, None
-    if config.validate_responses:
-        meta = table.find("listClients").responses[200].schema["properties"]["meta"]
-        client_check = table.find("getClient").responses[200].full.validate
-        meta_check = Check(meta, Draft4ResponseValidator).full.validate
-    cache = ByteCache(client_check, meta_check, dialect.view)
-    logins = Logins(config.dashboard_user, config.dashboard_password) if config.dialect == "emqx5" else None
-    deployment = Deployment.start(config, cache, simulation, progress, logins)
+    tables = Tables(config.lenient)
+    for api, path in ((CONTROL, spec.CONTROL_SPEC), (CLIENTS, DIALECTS[config.dialect].spec)):
+        docs.add_api(spec.specification(path), base_path=api.base_path)
+    logins = Logins(config.dashboard_user, config.dashboard_password)
+
+    def build(config: Config, simulation: Simulation | None = None, progress: Progress | None = None) -> Deployment:
+        return Deployment.start(config, tables.cache(config), simulation, progress, logins)
+
+    limits = Limits(config.max_deployments, config.deployment_client_budget, config.deployment_ttl_s)
     credentials = Credentials(config.app_id, config.app_secret, logins)
-    settings = Settings(credentials, config.max_body_bytes, config.validate_responses)
+    deployments = Deployments(build(config, simulation, progress), config, credentials, logins, build, limits)
+    settings = Settings(config.max_body_bytes, config.validate_responses)
     cors = CORSMiddleware(
         app=not_found,
         allow_origins=list(config.cors_origins),
@@ -82,7 +75,42 @@ def create_app(config: Config, simulation: Simulation | None = None, progress: P
         expose_headers=["WWW-Authenticate"],
         max_age=600,
     )
-    return Pipeline(table, deployment, settings, cors, docs)
+    return Pipeline(tables, deployments, settings, cors, docs)
+
+
+class Tables:
+    """The operation table of each dialect (the control API and that dialect's emulated API), built when first
+    asked for, and the byte cache of a deployment of a dialect."""
+
+    def __init__(self, lenient: bool) -> None:
+        self.lenient = lenient
+        self._tables: dict[str, Table] = {}
+
+    def __call__(self, dialect: str) -> Table:
+        table = self._tables.get(dialect)
+        if table is None:
+            table = self._tables[dialect] = self._build(DIALECTS[dialect])
+        return table
+
+    def cache(self, config: Config) -> ByteCache:
+        """An empty byte cache for a deployment of `config`, checking what it keeps when responses are checked."""
+        dialect = DIALECTS[config.dialect]
+        if not config.validate_responses:
+            return ByteCache(None, None, dialect.view)
+        table = self(config.dialect)
+        meta = table.find("listClients").responses[200].schema["properties"]["meta"]
+        client_check = table.find("getClient").responses[200].full.validate
+        return ByteCache(client_check, Check(meta, Draft4ResponseValidator).full.validate, dialect.view)
+
+    def _build(self, dialect: Dialect) -> Table:
+        table = Table()
+        # The control API first: its base path lies inside the emulated API's.
+        for api, path, handlers, lenient in (
+            (CONTROL, spec.CONTROL_SPEC, "simulator.control.handlers", self.lenient),
+            (CLIENTS, dialect.spec, dialect.handlers, self.lenient or dialect.lenient),
+        ):
+            table.add_api(api, spec.specification(path), RelativeResolver(handlers), strict=not lenient)
+        return table
 
 
 def _static(directory: Path) -> ASGIApp:

@@ -8,64 +8,16 @@ import gc
 import os
 import signal
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from simulator.arguments import clock, delay, flag, nodes, port, positive, seconds
 from simulator.config import DEFAULT_SEED, DIALECTS, Config
 from simulator.contract_test import add_command as contract_command
 from simulator.contract_test import main as contract_test
-from simulator.domain.clock import parse_instant
-from simulator.domain.propagation import parse_delay
-
-if TYPE_CHECKING:
-    pass
 
 ENV_PREFIX = "EMQX_SIM_"
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
-
-
-def _int_between(low: int, high: int | None, what: str) -> Callable[[str], int]:
-    """An argparse type: an integer from `low` to `high` (no upper bound when None)."""
-
-    def parse(text: str) -> int:
-        value = int(text)
-        if value < low or (high is not None and value > high):
-            raise argparse.ArgumentTypeError(f"{text} is not {what}")
-        return value
-
-    return parse
-
-
-_positive = _int_between(0, None, "zero or more")
-_port = _int_between(0, 65535, "a TCP port")
-_nodes = _int_between(1, 250, "between 1 and 250")
-
-
-def _delay(text: str) -> tuple[int, int]:
-    """`MIN` or `MIN-MAX` milliseconds."""
-    try:
-        return parse_delay(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _clock(text: str) -> int | None:
-    if text.strip().lower() == "real":
-        return None
-    try:
-        return parse_instant(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is neither 'real' nor an RFC 3339 instant") from None
-
-
-def _flag(text: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off", ""):
-        return False
-    raise argparse.ArgumentTypeError(f"{text!r} is not a boolean")
 
 
 def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
@@ -86,7 +38,7 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         """An on/off flag, also set by EMQX_SIM_<NAME>=true|false."""
         variable = ENV_PREFIX + name.upper().replace("-", "_")
         try:
-            on = _flag(env.get(variable, "false"))
+            on = flag(env.get(variable, "false"))
         except argparse.ArgumentTypeError as error:
             top.error(f"{variable}: {error}")
         command.add_argument(f"--{name}", action="store_true", default=on, help=help)
@@ -99,14 +51,14 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         description="Serve a simulated EMQX deployment. Every flag can also be set as EMQX_SIM_<FLAG>.",
     )
     serve.add_argument("--host", default=default("host", "127.0.0.1"), help="address to bind (127.0.0.1)")
-    serve.add_argument("--port", type=_port, default=default("port", "18083"), help="port to bind (18083)")
+    serve.add_argument("--port", type=port, default=default("port", "18083"), help="port to bind (18083)")
     serve.add_argument(
         "--seed", type=int, default=env_or_none("seed"), help=f"population seed (the scenario's; {DEFAULT_SEED})"
     )
     serve.add_argument(
-        "--clients", type=_positive, default=env_or_none("clients"), help="clients (the scenario's; 1000 by default)"
+        "--clients", type=positive, default=env_or_none("clients"), help="clients (the scenario's; 1000 by default)"
     )
-    serve.add_argument("--nodes", type=_nodes, default=env_or_none("nodes"), help="cluster nodes (the scenario's; 3)")
+    serve.add_argument("--nodes", type=nodes, default=env_or_none("nodes"), help="cluster nodes (the scenario's; 3)")
     serve.add_argument(
         "--scenario", default=default("scenario", "default"), help="scenario name or file (default: 'default')"
     )
@@ -119,7 +71,7 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     switch(serve, "churn", "clients disconnect, reconnect and arrive as time moves (scenarios may turn it on too)")
     serve.add_argument(
-        "--journal-size", type=_positive, default=default("journal-size", "1000"), help="requests journaled (1000)"
+        "--journal-size", type=positive, default=default("journal-size", "1000"), help="requests journaled (1000)"
     )
     serve.add_argument(
         "--state-file",
@@ -129,7 +81,7 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--propagation-ms",
-        type=_delay,
+        type=delay,
         default=env_or_none("propagation-ms"),
         help="kicks and subscription changes are seen MIN[-MAX] ms of clock time after their answer (0: at once)",
     )
@@ -141,7 +93,7 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--clock",
-        type=_clock,
+        type=clock,
         default=default("clock", "real"),
         help="'real' (default) or an RFC 3339 instant to freeze the clock at, e.g. 2023-09-15T09:36:20Z",
     )
@@ -160,6 +112,24 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         "--dashboard-password",
         default=default("dashboard-password", "public"),
         help="POST /login password, emqx5 (public)",
+    )
+    serve.add_argument(
+        "--max-deployments",
+        type=positive,
+        default=default("max-deployments", "64"),
+        help="isolated deployments (POST /api/v5/_sim/deployments) at once, besides the default one (64)",
+    )
+    serve.add_argument(
+        "--deployment-client-budget",
+        type=positive,
+        default=default("deployment-client-budget", "1000000"),
+        help="clients of all isolated deployments together, at most (1000000)",
+    )
+    serve.add_argument(
+        "--deployment-ttl",
+        type=seconds,
+        default=default("deployment-ttl", "3600"),
+        help="seconds an isolated deployment lasts with no request reaching it (3600)",
     )
     switch(serve, "no-progress", "no progress bar on stderr while the population is built")
     switch(
@@ -210,7 +180,7 @@ def config_from(args: argparse.Namespace) -> Config:
         journal_size=args.journal_size,
         state_file=args.state_file,
         static_dir=args.static_dir,
-        propagation_ms=_delay(args.propagation_ms) if isinstance(args.propagation_ms, str) else args.propagation_ms,
+        propagation_ms=delay(args.propagation_ms) if isinstance(args.propagation_ms, str) else args.propagation_ms,
         frozen_at_ms=args.clock,
         app_id=args.app_id,
         app_secret=args.app_secret,
@@ -221,6 +191,9 @@ def config_from(args: argparse.Namespace) -> Config:
         validate_responses=args.validate_responses,
         cors_origins=tuple(origins),
         log_level=args.log_level,
+        max_deployments=args.max_deployments,
+        deployment_client_budget=args.deployment_client_budget,
+        deployment_ttl_s=args.deployment_ttl,
     )
 
 

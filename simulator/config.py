@@ -41,6 +41,12 @@ class Config:
     """How long kicks and subscription changes take to be seen, MIN..MAX ms; None: the scenario's (else none)."""
     static_dir: Path | None = None
     """A built frontend served at `/` beside the APIs (the same origin), or None."""
+    max_deployments: int = 64
+    """Isolated deployments (`POST /api/v5/_sim/deployments`) at once, besides the default one."""
+    deployment_client_budget: int = 1_000_000
+    """Clients of all isolated deployments together, at most."""
+    deployment_ttl_s: float = 3600.0
+    """An isolated deployment no request reached for this long is removed."""
 
     @property
     def base_url(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from simulator.cache import ByteCache
 from simulator.config import Config
@@ -15,6 +16,9 @@ from simulator.journal import Journal
 from simulator.scenarios import Catalog, Scenario, ScenarioError, setup_for
 from simulator.service import Simulation
 from simulator.tokens import Logins
+
+if TYPE_CHECKING:
+    from simulator.deployments import Deployments
 
 
 @dataclass
@@ -28,7 +32,11 @@ class Deployment:
     scenario: Scenario
     cache: ByteCache
     logins: Logins | None = None
-    """The dashboard's user and its sessions, where the emulated API has `POST /login`."""
+    """The dashboard's users and their sessions."""
+    login_user: str | None = None
+    """This deployment's dashboard user, where its emulated API has `POST /login` (the EMQX 5 dialect)."""
+    peers: Deployments | None = None
+    """Every deployment of the server, this one among them (for the control API's deployment operations)."""
 
     @classmethod
     def start(
@@ -53,4 +61,5 @@ class Deployment:
             raise ScenarioError(f"{scenario.path}: propagation_ms: {error}") from None
         simulation.propagation.set(*delay)
         faults = Faults(simulation.spec.seed)
-        return cls(simulation, faults, Journal(config.journal_size), catalog, scenario, cache, logins)
+        login_user = config.dashboard_user if config.dialect == "emqx5" else None
+        return cls(simulation, faults, Journal(config.journal_size), catalog, scenario, cache, logins, login_user)

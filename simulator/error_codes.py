@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from simulator.domain.errors import (
+    ClientBudgetExceeded,
     ClientNotFound,
     DomainError,
     InvalidFilterValue,
@@ -15,6 +16,7 @@ from simulator.domain.errors import (
     InvalidSubscribeOptions,
     InvalidTopicFilter,
     NotFound,
+    TooManyDeployments,
     UnknownNode,
 )
 from simulator.domain.snapshot import InvalidState
@@ -105,6 +107,8 @@ DOMAIN_ERRORS: Mapping[type[DomainError], Code] = {
     UserNotFound: Code(404, "USER_NOT_FOUND"),
     PasswordMismatch: Code(400, "ERROR_PWD_NOT_MATCH"),
     ScenarioError: INVALID_PARAMETER,
+    TooManyDeployments: Code(409, "TOO_MANY_DEPLOYMENTS"),
+    ClientBudgetExceeded: Code(413, "CLIENT_BUDGET_EXCEEDED"),
 }
 """Errors the simulation raises; a kind not listed (nor any of its bases) is a 400 `BAD_REQUEST`. An unknown node
 is a 500 `NODE_DOWN`, as EMQX 5 answers it (`emqx_mgmt_api_clients`)."""

@@ -7,7 +7,8 @@ Every request takes these stages, in this order, each built once at start from t
    `Origin` get the allowed-origin headers on whatever they are answered.
 3. route: the operation table. A path of neither API, nor of Swagger UI and the specs (served by connexion),
    is 404 `NOT_FOUND`; a method the path does not declare is 405 `METHOD_NOT_ALLOWED` with `Allow`.
-4. credentials: HTTP Basic with the App ID and App Secret (401).
+4. credentials: HTTP Basic with an App ID and App Secret, or a dashboard login's bearer token (401). They also
+   choose the deployment the request reaches (`deployments`): the default one, or an isolated one.
 5. faults: fault rules and the `Prefer` header (emulated API only): the delay, then an injected error.
 6. body size: a declared `Content-Length` over the limit (413) or not a number (400).
 7. parameters: query and path parameters typed and checked against the contract (400).
@@ -26,7 +27,7 @@ import functools
 import inspect
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,8 +38,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from simulator import body as bodies
-from simulator.auth import Credentials
 from simulator.deployment import Deployment
+from simulator.deployments import Deployments, Member
 from simulator.domain.errors import DomainError
 from simulator.error_codes import (
     BAD_REQUEST,
@@ -73,7 +74,6 @@ READ_HEADERS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    credentials: Credentials
     max_body_bytes: int
     validate_responses: bool
 
@@ -82,13 +82,29 @@ class Pipeline:
     """The simulator as an ASGI app: every request to either API, through the stages above, in order."""
 
     def __init__(
-        self, table: Table, deployment: Deployment, settings: Settings, cors: CORSMiddleware, docs: ASGIApp
+        self,
+        tables: Callable[[str], Table],
+        deployments: Deployments,
+        settings: Settings,
+        cors: CORSMiddleware,
+        docs: ASGIApp,
     ) -> None:
-        self.table = table
-        self.deployment = deployment
+        self.tables = tables
+        """The operation table of a dialect: the control API and that dialect's emulated API."""
+        self.deployments = deployments
         self.settings = settings
         self.cors = cors
         self.docs = docs
+
+    @property
+    def deployment(self) -> Deployment:
+        """The default deployment: the one the command line describes."""
+        return self.deployments.default.deployment
+
+    @property
+    def table(self) -> Table:
+        """The default deployment's operation table."""
+        return self.tables(self.deployments.default.config.dialect)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -96,10 +112,13 @@ class Pipeline:
             return
         if scope["type"] != "http":
             return
-        started, at = time.perf_counter(), self.deployment.simulation.clock.now_ms()
+        started = time.perf_counter()
         headers = _read_headers(scope["headers"])
+        member = self.deployments.resolve(headers.get(b"authorization"))
+        deployment = member.deployment
+        at = deployment.simulation.clock.now_ms()
         raw_path = scope.get("raw_path")
-        route = self.table.route(raw_path.decode("latin-1") if raw_path else scope["path"])
+        route = self.tables(member.config.dialect).route(raw_path.decode("latin-1") if raw_path else scope["path"])
         api = route.api
         journaled = api is not None and api.emulated and not scope["path"][len(api.base_path) :].startswith(DOCS)
         origin = headers.get(b"origin")
@@ -109,7 +128,7 @@ class Pipeline:
             if scope["method"] == "OPTIONS" and b"access-control-request-method" in headers:
                 status, message = await self._preflight(scope, receive, send, request_headers)
                 if journaled:
-                    self._journal(scope, at, started, None, status, message)
+                    self._journal(deployment, scope, at, started, None, status, message)
                 return
             send = functools.partial(self.cors.send, send=send, request_headers=request_headers)
         operation = route.operations.get(scope["method"])
@@ -124,7 +143,7 @@ class Pipeline:
                 await self._docs(scope, receive, send)
                 status = 200
                 return
-            status = await self._answer(operation, route.values, headers, scope, receive, send, extra)
+            status = await self._answer(member, operation, route.values, headers, scope, receive, send, extra)
         except HttpError as error:
             status, message = error.status_code, error.message
             await respond_error(send, error, extra)
@@ -134,7 +153,7 @@ class Pipeline:
             await respond_error(send, INTERNAL_ERROR.error(message), extra)
         finally:
             if journaled:
-                self._journal(scope, at, started, operation, status, message)
+                self._journal(deployment, scope, at, started, operation, status, message)
 
     def test_client(self, **options: Any) -> Any:
         """A starlette test client of the app (needs the test dependencies)."""
@@ -144,6 +163,7 @@ class Pipeline:
 
     async def _answer(
         self,
+        member: Member,
         operation: Operation,
         values: Mapping[str, str],
         headers: Mapping[bytes, bytes],
@@ -154,9 +174,10 @@ class Pipeline:
     ) -> int:
         """Stages 4 to 11 for a request to `operation`; its status. Raises `HttpError` for a refusal."""
         settings = self.settings
-        settings.credentials.check(headers.get(b"authorization"), operation.security)
+        deployment = member.deployment
+        member.credentials.check(headers.get(b"authorization"), operation.security)
         if operation.api.emulated:
-            await self._faults(operation, headers.get(b"prefer"))
+            await self._faults(deployment, operation, headers.get(b"prefer"))
         bodies.check_declared_length(headers.get(b"content-length"), settings.max_body_bytes)
         try:
             arguments = operation.parameters.parse(scope["query_string"].decode("latin-1"), values)
@@ -175,7 +196,7 @@ class Pipeline:
                     body = bodies.parse_json(raw)
                     schema.validate(body)
                     arguments["body"] = body
-            reply = operation.handler(self.deployment, **arguments)
+            reply = operation.handler(deployment, **arguments)
             if inspect.isawaitable(reply):
                 reply = await reply
         except DomainError as error:
@@ -190,9 +211,9 @@ class Pipeline:
         await respond(send, reply.status, payload, extra)
         return reply.status
 
-    async def _faults(self, operation: Operation, prefer: bytes | None) -> None:
+    async def _faults(self, deployment: Deployment, operation: Operation, prefer: bytes | None) -> None:
         """Stage 5: what fault rules and the `Prefer` header do to a request to the emulated API."""
-        faults = self.deployment.faults
+        faults = deployment.faults
         ruled = None if faults.idle else faults.decide(operation.operation_id)
         preferred = None if prefer is None else from_prefer(prefer.decode("latin-1"))
         delay = (ruled.delay_ms if ruled else 0) + (preferred.delay_ms if preferred else 0)
@@ -236,10 +257,17 @@ class Pipeline:
             headers = dict(error.headers or {})
             raise for_status(error.status_code).error(str(error.detail), headers) from None
 
+    @staticmethod
     def _journal(
-        self, scope: Scope, at: int, started: float, operation: Operation | None, status: int, error: str | None
+        deployment: Deployment,
+        scope: Scope,
+        at: int,
+        started: float,
+        operation: Operation | None,
+        status: int,
+        error: str | None,
     ) -> None:
-        self.deployment.journal.record(
+        deployment.journal.record(
             Entry(
                 time_ms=at,
                 method=scope["method"],
@@ -249,7 +277,7 @@ class Pipeline:
                 status=status,
                 latency_ms=round((time.perf_counter() - started) * 1000, 3),
                 error=error,
-                seen_at_ms=self.deployment.simulation.take_seen_at(),
+                seen_at_ms=deployment.simulation.take_seen_at(),
             )
         )
 

@@ -55,15 +55,22 @@ def load_file(path: Path) -> Scenario:
         raise ScenarioError(f"{path}: cannot read: {error.strerror}") from None
     except yaml.YAMLError as error:
         raise ScenarioError(f"{path}: not valid YAML or JSON: {str(error).splitlines()[0]}") from None
+    return from_data(data, path.stem, path)
+
+
+def from_data(data: Any, name: str = "inline", path: Path | None = None) -> Scenario:
+    """A scenario given as data (a file's content, or a mapping sent to the control API); errors name the field,
+    and the file where there is one."""
+    where = str(path) if path is not None else "scenario_definition"
     errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         first = errors[0]
         field = ".".join(str(part) for part in first.absolute_path) or "(top level)"
-        raise ScenarioError(f"{path}: {field}: {first.message}")
+        raise ScenarioError(f"{where}: {field}: {first.message}")
     clientids = [item["clientid"] for item in data.get("clients", [])]
     if len(set(clientids)) != len(clientids):
-        raise ScenarioError(f"{path}: clients: a clientid is given twice")
-    return Scenario(name=path.stem, description=data["description"], data=data, path=path)
+        raise ScenarioError(f"{where}: clients: a clientid is given twice")
+    return Scenario(name=name, description=data["description"], data=data, path=path or Path(name))
 
 
 class Catalog:

@@ -13,8 +13,8 @@ from simulator.domain import paging
 from simulator.domain.churn import Churn
 from simulator.domain.client import Client
 from simulator.domain.clock import Clock
-from simulator.domain.errors import ClientNotFound
-from simulator.domain.population import PopulationSpec, Progress, arrivals, build, node_names
+from simulator.domain.errors import ClientNotFound, InvalidRequest
+from simulator.domain.population import PopulationSpec, Progress, arrivals, build, given_client, node_names
 from simulator.domain.propagation import Propagation
 from simulator.domain.query import ClientQuery, Page
 from simulator.domain.registry import Registry
@@ -137,6 +137,21 @@ class Simulation:
         with self._lock:
             self._tick()
             return self._registry.count(query)
+
+    def put_client(self, clientid: str, given: dict[str, Any]) -> tuple[Client, bool]:
+        """Put a client with the fields `given` in place, as the population would generate it otherwise; whether it
+        is new (rather than replacing one). Raises `InvalidRequest` for a node the deployment does not have."""
+        if given.get("node", self.nodes[0]) not in self.nodes:
+            raise InvalidRequest(f"node: {given['node']!r} is not a node of this deployment: {', '.join(self.nodes)}")
+        for topic in given.get("subscriptions", {}):
+            check_unsubscribe(topic)
+        with self._lock:
+            now = self._tick()
+            client = given_client(self.spec, clientid, given, now)
+            new = self._registry.get(clientid) is None
+            self._registry.remove(clientid)
+            self._registry.add(client)
+            return client, new
 
     def kick_many(self, clientids: Sequence[str]) -> None:
         """End these clients' connections and sessions; clientids of no client are passed over."""

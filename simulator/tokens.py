@@ -13,8 +13,6 @@ from simulator.domain.errors import DomainError
 
 TOKEN_TTL_S = 3600.0
 """How long a token is good for, as EMQX's `dashboard.token_expired_time` (60 minutes) by default."""
-DEFAULT_PASSWORDS = frozenset({"public"})
-"""Passwords EMQX's dashboard asks the user to change at first login."""
 
 
 class LoginFailed(DomainError):
@@ -52,25 +50,37 @@ class Session:
 
 
 class Logins:
-    """The dashboard user, and the tokens of its open sessions. Time is real (`now`), not the simulation's:
-    moving the simulated clock does not log anybody out."""
+    """The dashboard users (one per deployment of the EMQX 5 dialect), and the tokens of their open sessions.
+    Time is real (`now`), not the simulation's: moving the simulated clock does not log anybody out."""
 
     def __init__(
         self, username: str, password: str, ttl_s: float = TOKEN_TTL_S, now: Callable[[], float] = time.monotonic
     ) -> None:
         self.username = username
-        self._initial = password
-        self._password = password
+        """The first user: the default deployment's."""
+        self._initial = {username: password}
+        self._passwords = {username: password}
         self._ttl_s = ttl_s
         self._now = now
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
 
+    def add_user(self, username: str, password: str) -> None:
+        with self._lock:
+            self._initial[username] = self._passwords[username] = password
+
+    def remove_user(self, username: str) -> None:
+        """Forget the user and end its sessions."""
+        with self._lock:
+            self._initial.pop(username, None)
+            self._passwords.pop(username, None)
+            self._sessions = {token: s for token, s in self._sessions.items() if s.username != username}
+
     def login(self, username: str, password: str) -> str:
         """A new token for the user; raise `LoginRefused` for a wrong user name or password."""
-        good_user = hmac.compare_digest(username.encode(), self.username.encode())
-        good_password = hmac.compare_digest(password.encode(), self._password.encode())
-        if not (good_user and good_password):
+        known = self._passwords.get(username)
+        good_password = hmac.compare_digest(password.encode(), (known or "").encode())
+        if known is None or not good_password:
             raise LoginRefused
         token = secrets.token_urlsafe(32)
         with self._lock:
@@ -89,6 +99,11 @@ class Logins:
                 raise TokenRefused(expired=True)
             return session.username
 
+    def owner(self, token: str) -> str | None:
+        """The user a token was handed to, in force or not; None for a token nobody was handed."""
+        session = self._sessions.get(token)
+        return None if session is None else session.username
+
     def logout(self, username: str) -> None:
         """End every session of the user."""
         with self._lock:
@@ -96,20 +111,17 @@ class Logins:
 
     def change_password(self, username: str, old: str, new: str) -> None:
         """Set a new password; raise `LoginRefused` when the old one is wrong. Open sessions end."""
-        if username != self.username or not hmac.compare_digest(old.encode(), self._password.encode()):
+        known = self._passwords.get(username)
+        if known is None or not hmac.compare_digest(old.encode(), known.encode()):
             raise LoginRefused
-        self._password = new
+        self._passwords[username] = new
         self.logout(username)
 
     def reset(self) -> None:
-        """Back to the password the user started with, and no session."""
+        """Back to the passwords the users started with, and no session."""
         with self._lock:
-            self._password = self._initial
+            self._passwords = dict(self._initial)
             self._sessions = {}
-
-    @property
-    def default_password(self) -> bool:
-        return self._password in DEFAULT_PASSWORDS
 
     def _forget_expired(self) -> None:
         now = self._now()

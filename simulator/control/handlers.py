@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from simulator.control.deployments import (  # the operations of isolated deployments, resolved from here
+    createDeployment as createDeployment,
+)
+from simulator.control.deployments import deleteDeployment as deleteDeployment
+from simulator.control.deployments import getDeployment as getDeployment
+from simulator.control.deployments import listDeployments as listDeployments
+from simulator.control.deployments import putClient as putClient
 from simulator.deployment import Deployment
 from simulator.domain.clock import format_instant, parse_instant
 from simulator.domain.errors import InvalidRequest, NotFound
@@ -12,7 +19,7 @@ from simulator.domain.setup import Setup
 from simulator.faults import Rule
 from simulator.journal import Entry
 from simulator.reply import NO_CONTENT, Reply
-from simulator.scenarios import SUFFIXES, ScenarioError, setup_for
+from simulator.scenarios import SUFFIXES, ScenarioError, from_data, setup_for
 from simulator.service import Status
 
 
@@ -65,7 +72,14 @@ def regenerate(deployment: Deployment, body: dict[str, Any]) -> Reply:
     name = body.get("scenario")
     if name is not None and (name.endswith(SUFFIXES) or "/" in name or "\\" in name):
         raise InvalidRequest("scenario: give a scenario name; files are loaded with `emqx-sim serve --scenario PATH`")
-    scenario = deployment.scenario if name is None else deployment.catalog.find(name)
+    definition = body.get("scenario_definition")
+    if definition is not None and name is not None:
+        raise InvalidRequest("Give either scenario (a name) or scenario_definition (a whole scenario), not both")
+    if definition is not None:
+        scenario = from_data(definition)
+        name = scenario.name
+    else:
+        scenario = deployment.scenario if name is None else deployment.catalog.find(name)
     setup: Setup = setup_for(
         scenario,
         simulation.clock.now_ms(),

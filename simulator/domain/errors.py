@@ -59,3 +59,11 @@ class UnknownNode(DomainError):
 
 class InvalidParameter(DomainError):
     """A parameter value the server cannot use, said in EMQX's own words."""
+
+
+class TooManyDeployments(DomainError):
+    """A new isolated deployment past the most a server holds at once."""
+
+
+class ClientBudgetExceeded(DomainError):
+    """A new isolated deployment whose clients would take all of them past the server's client budget."""

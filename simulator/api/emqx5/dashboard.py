@@ -26,9 +26,9 @@ def login(deployment: Deployment, body: dict[str, Any]) -> Reply:
 
 def logout(deployment: Deployment, body: dict[str, Any]) -> Reply:
     logins = _logins(deployment)
-    if body.get("username") != logins.username:
+    if body.get("username") != deployment.login_user:
         raise WrongTokenOrUsername("Ensure your token & username")
-    logins.logout(logins.username)
+    logins.logout(str(deployment.login_user))
     return NO_CONTENT
 
 
@@ -37,7 +37,7 @@ def changePassword(deployment: Deployment, username: str, body: dict[str, Any]) 
     if not old or not new:
         raise InvalidRequest("Old password or new password undefined")
     logins = _logins(deployment)
-    if username != logins.username:
+    if username != deployment.login_user:
         raise UserNotFound("User not found")
     try:
         logins.change_password(username, str(old), str(new))

@@ -15,6 +15,8 @@ same seed and the same clock give byte-identical answers:
   (`details.materialize`).
 - `Faker("en_US").seed_instance(seed)`: 256 company names for certificates' subjects, drawn once per seed
   (`details.companies`).
+- `random.Random(f"{seed}:given:{clientid}")`: a client put in place through the control API, its columns drawn
+  by a numpy generator seeded from it, then its given fields applied (`overrides.given_client`).
 - `random.Random(f"{seed}:churn:{minute}")`: which clients disconnect and reconnect in a simulated minute, and
   one 64-bit seed per newcomer for a numpy generator drawing its columns (`simulator.domain.churn`,
   `newcomers.arrivals`).
@@ -34,7 +36,7 @@ from simulator.domain.population.columns import NO_TIME, PROTOCOLS, STATES, ZONE
 from simulator.domain.population.details import materialize
 from simulator.domain.population.documented import documented_clients
 from simulator.domain.population.newcomers import arrivals
-from simulator.domain.population.overrides import override
+from simulator.domain.population.overrides import given_client, override
 from simulator.domain.population.spec import PopulationSpec, Progress, node_name, node_names
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "arrivals",
     "build",
     "documented_clients",
+    "given_client",
     "node_name",
     "node_names",
 ]

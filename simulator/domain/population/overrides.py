@@ -10,7 +10,9 @@ from typing import Any
 import numpy as np
 
 from simulator.domain.client import Client, ConnState, Identity, Limits, SubOpts
-from simulator.domain.population.columns import NO_TIME, STATES, timeline
+from simulator.domain.population.columns import NO_TIME, STATES, draw, timeline
+from simulator.domain.population.details import materialize
+from simulator.domain.population.spec import PopulationSpec
 
 IDENTITY_FIELDS = frozenset(f.name for f in fields(Identity)) - {"clientid"}
 LIMIT_FIELDS = frozenset(f.name for f in fields(Limits))
@@ -52,3 +54,11 @@ def override(rng: random.Random, client: Client, given: Mapping[str, Any], now_m
     elif result.state is ConnState.IDLE or len(result.subscriptions) > limits.subscriptions_max:
         result.subscriptions = {}
     return result
+
+
+def given_client(spec: PopulationSpec, clientid: str, given: Mapping[str, Any], now_ms: int) -> Client:
+    """A client put in place at run time: generated as `spec` generates clients, with the fields `given`; the
+    same client for the same seed, clientid and fields."""
+    rng = random.Random(f"{spec.seed}:given:{clientid}")
+    core = draw(np.random.default_rng(rng.getrandbits(64)), 1, spec, now_ms, [clientid])
+    return override(rng, materialize(core, 0, spec), given, now_ms)

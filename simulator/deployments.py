@@ -1,0 +1,203 @@
+"""Isolated deployments in one server: each with its own credentials, and the one a request's credentials name."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from simulator.auth import Credentials
+from simulator.config import Config
+from simulator.deployment import Deployment
+from simulator.domain.errors import ClientBudgetExceeded, InvalidRequest, NotFound, TooManyDeployments
+from simulator.tokens import Logins
+
+DEFAULT_ID = "default"
+SWEEP_EVERY_S = 1.0
+"""How often, at most, a request looks for deployments idle past their time."""
+REMEMBERED = 256
+"""`Authorization` values whose deployment is remembered, so that a client's next request skips decoding."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_deployments: int = 64
+    """Isolated deployments at once (the default one not counted)."""
+    client_budget: int = 1_000_000
+    """Clients of all isolated deployments together."""
+    ttl_s: float = 3600.0
+    """An isolated deployment no request used for this long is removed."""
+
+
+@dataclass(slots=True)
+class Member:
+    """One deployment of the server, with the credentials that reach it."""
+
+    id: str
+    deployment: Deployment
+    credentials: Credentials
+    config: Config
+    created_at_s: float
+    used_at: float
+    """`time.monotonic()` of the last request that reached it."""
+
+
+Builder = Callable[[Config], Deployment]
+"""How a deployment is built from its configuration (slow for a large population: called outside the lock)."""
+
+
+class Deployments:
+    """The default deployment, given on the command line, and the isolated ones made at run time. A request
+    reaches the deployment whose App ID (HTTP Basic) or login (bearer token) it presents; anything else
+    reaches the default one, whose credentials then refuse it as before."""
+
+    def __init__(
+        self,
+        default: Deployment,
+        config: Config,
+        credentials: Credentials,
+        logins: Logins,
+        build: Builder,
+        limits: Limits = Limits(),
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.default = Member(DEFAULT_ID, default, credentials, config, time.time(), now())
+        default.peers = self
+        self.logins = logins
+        self.limits = limits
+        self._build = build
+        self._now = now
+        self._members: dict[str, Member] = {}
+        self._by_app_id: dict[str, Member] = {}
+        self._by_user: dict[str, Member] = {config.dashboard_user: self.default}
+        self._by_header: dict[bytes, Member] = {}
+        self._swept_at = now()
+        self._lock = threading.Lock()
+
+    def resolve(self, header: bytes | None) -> Member:
+        """The deployment a request with this `Authorization` header reaches."""
+        if header is None or not self._members:
+            return self.default
+        member = self._by_header.get(header)
+        if member is None:
+            member = self._lookup(header)
+            if member is not self.default and len(self._by_header) < REMEMBERED:
+                self._by_header[header] = member
+        now = self._now()
+        member.used_at = now
+        if now - self._swept_at > SWEEP_EVERY_S:
+            self.sweep()
+        return member
+
+    def create(self, config: Config) -> Member:
+        """A new isolated deployment of `config` (its credentials are chosen here); raises `TooManyDeployments`
+        or `ClientBudgetExceeded` past the limits. The population is built outside the lock."""
+        self.sweep()
+        size = self._size(config)
+        with self._lock:
+            self._check_room(size)
+        id = secrets.token_hex(4)
+        app_id, app_secret = f"sim-{id}", secrets.token_urlsafe(18)
+        config = dataclasses.replace(
+            config,
+            app_id=app_id,
+            app_secret=app_secret,
+            dashboard_user=app_id,
+            dashboard_password=app_secret,
+            state_file=None,
+            static_dir=None,
+        )
+        deployment = self._build(config)
+        deployment.peers = self
+        member = Member(id, deployment, Credentials(config.app_id, config.app_secret, self.logins), config,
+                        time.time(), self._now())  # fmt: skip
+        with self._lock:
+            self._check_room(size)
+            self._members[id] = member
+            self._by_app_id[config.app_id] = member
+            if config.dialect == "emqx5":
+                self.logins.add_user(config.app_id, config.app_secret)
+                self._by_user[config.app_id] = member
+        return member
+
+    def get(self, id: str) -> Member:
+        member = self.default if id == DEFAULT_ID else self._members.get(id)
+        if member is None:
+            raise NotFound(f"No deployment {id}")
+        return member
+
+    def remove(self, id: str) -> None:
+        if id == DEFAULT_ID:
+            raise InvalidRequest("The default deployment cannot be removed")
+        with self._lock:
+            member = self._members.pop(id, None)
+            if member is None:
+                raise NotFound(f"No deployment {id}")
+            self._forget(member)
+
+    def __iter__(self) -> Iterator[Member]:
+        """The default deployment, then the isolated ones in the order they were made."""
+        yield self.default
+        yield from list(self._members.values())
+
+    def __len__(self) -> int:
+        return 1 + len(self._members)
+
+    def sweep(self) -> None:
+        """Remove the isolated deployments idle past their time."""
+        now = self._now()
+        self._swept_at = now
+        with self._lock:
+            for id, member in list(self._members.items()):
+                if now - member.used_at > self.limits.ttl_s:
+                    del self._members[id]
+                    self._forget(member)
+
+    def clients_in_use(self) -> int:
+        return sum(member.deployment.simulation.status().clients for member in self._members.values())
+
+    def _size(self, config: Config) -> int:
+        """How many clients `config` asks for (the scenario's number when it names none)."""
+        if config.clients is not None:
+            return config.clients
+        scenario = self.default.deployment.catalog.find(config.scenario)
+        return int(scenario.data.get("population", {}).get("clients", 1000))
+
+    def _check_room(self, size: int) -> None:
+        limits = self.limits
+        if len(self._members) >= limits.max_deployments:
+            raise TooManyDeployments(
+                f"At most {limits.max_deployments} isolated deployments at once; remove one (DELETE "
+                "/api/v5/_sim/deployments/{id}) or start the server with a larger --max-deployments"
+            )
+        in_use = sum(member.deployment.simulation.status().clients for member in self._members.values())
+        if in_use + size > limits.client_budget:
+            raise ClientBudgetExceeded(
+                f"{size} more clients would make {in_use + size} in the isolated deployments, over the budget of "
+                f"{limits.client_budget} (--deployment-client-budget)"
+            )
+
+    def _lookup(self, header: bytes) -> Member:
+        scheme, _, token = header.strip().partition(b" ")
+        token = token.strip()
+        if scheme.lower() == b"basic":
+            try:
+                user = base64.b64decode(token, validate=True).decode("utf-8").partition(":")[0]
+            except (binascii.Error, ValueError):
+                return self.default
+            return self._by_app_id.get(user, self.default)
+        if scheme.lower() == b"bearer":
+            owner = self.logins.owner(token.decode("latin-1"))
+            return self.default if owner is None else self._by_user.get(owner, self.default)
+        return self.default
+
+    def _forget(self, member: Member) -> None:
+        self._by_app_id.pop(member.config.app_id, None)
+        if self._by_user.pop(member.config.app_id, None) is not None:
+            self.logins.remove_user(member.config.app_id)
+        self._by_header = {header: m for header, m in self._by_header.items() if m is not member}
