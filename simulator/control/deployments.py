@@ -46,6 +46,7 @@ def deployment_view(member: Member) -> dict[str, Any]:
 
 
 def listDeployments(deployment: Deployment) -> Reply:
+    _peers(deployment).sweep()
     members = _visible(deployment)
     ttl = _peers(deployment).limits.ttl_s
     meta = {"count": len(members), "idle_ttl_s": ttl}
