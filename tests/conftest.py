@@ -12,6 +12,9 @@ from simulator.app import create_app
 from simulator.config import Config
 from simulator.domain.clock import parse_instant
 
+pytest_plugins = ("pytester",)
+"""`pytester` runs the pytest plugin's own tests in fresh pytest sessions."""
+
 FROZEN_AT = parse_instant("2023-09-15T09:36:20Z")
 AUTH = ("app_id", "app_secret")
 API = "/api/v5"
