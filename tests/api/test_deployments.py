@@ -173,7 +173,11 @@ def test_a_client_put_in_place_is_listed_kicked_and_exported(app: Any) -> None:
     given = {"state": "connected", "username": "owner", "subscriptions": {"devices/+/cmd": 2}}
     put = app.put(f"{API}/_sim/clients/sensor%2F01", json=given, auth=auth)
     assert put.status_code == 201
-    assert (put.json()["clientid"], put.json()["username"], put.json()["subscriptions_cnt"]) == ("sensor/01", "owner", 1)
+    assert (put.json()["clientid"], put.json()["username"], put.json()["subscriptions_cnt"]) == (
+        "sensor/01",
+        "owner",
+        1,
+    )
     assert app.get(f"{API}/clients/sensor%2F01", auth=auth).json() == put.json()
     assert app.get(f"{API}/clients?username=owner", auth=auth).json()["meta"]["count"] == 1
     again = app.put(f"{API}/_sim/clients/sensor%2F01", json={"state": "disconnected"}, auth=auth)

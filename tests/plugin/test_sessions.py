@@ -10,7 +10,7 @@ import pytest
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
-ISOLATED = '''
+ISOLATED = """
 import pytest
 
 @pytest.mark.parametrize("n", range(40))
@@ -36,9 +36,9 @@ def test_my_changes_are_mine_alone(emqx_sim, n):
     now = emqx_sim.clock.advance(60 * (n + 1))
     assert now.isoformat() == emqx_sim.clock.now.isoformat()
     assert (now.hour, now.minute) == divmod(9 * 60 + 36 + n + 1, 60)
-'''
+"""
 
-OPTIONS = '''
+OPTIONS = """
 import pytest
 
 def test_options_reach_every_deployment(emqx_sim):
@@ -53,7 +53,7 @@ def test_the_marker_wins(emqx_sim):
 @pytest.mark.emqx_sim(scenario="no-such-scenario")
 def test_an_unknown_scenario_errors(emqx_sim):
     pass
-'''
+"""
 
 
 def readme_example() -> str:
