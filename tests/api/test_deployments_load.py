@@ -71,7 +71,7 @@ def test_eight_deployments_under_load_never_leak() -> None:
         threads = [
             threading.Thread(
                 target=load, args=(url, item, index, credentials[:index] + credentials[index + 1 :], failures)
-            )  # fmt: skip
+            )
             for index, item in enumerate(made)
         ]
         for thread in threads:
