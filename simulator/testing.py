@@ -202,7 +202,7 @@ class SimDeployment:
         times: int | None = None,
     ) -> dict[str, Any]:
         """Add a fault rule for one operation of the emulated API (by operationId, or "*"); the rule, with its id."""
-        given = {"status": status, "code": code, "message": message, "delay_ms": delay_ms}
+        given: dict[str, Any] = {"status": status, "code": code, "message": message, "delay_ms": delay_ms}
         given |= {"delay_max_ms": delay_max_ms, "error_rate": error_rate, "times": times}
         body = {"operation": operation} | {key: value for key, value in given.items() if value is not None}
         rule: dict[str, Any] = _checked(self._control.post("/faults", json=body))

@@ -73,8 +73,8 @@ def test_the_readme_example_passes_in_a_fresh_session(pytester: pytest.Pytester)
 @pytest.mark.slow
 def test_options_and_the_marker_set_the_deployment(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_options=OPTIONS)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--emqx-sim-seed", "4242",
-                                           "--emqx-sim-dialect", "emqx5")  # fmt: skip
+    options = ("--emqx-sim-seed", "4242", "--emqx-sim-dialect", "emqx5")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *options)
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*SimError: 404 NOT_FOUND: unknown scenario 'no-such-scenario'*"])
 
