@@ -64,8 +64,9 @@ class Server:
         """A simulator served from a thread of this process on 127.0.0.1 and a free port. Its default deployment
         has no clients: deployments are made with `deploy`. `settings` are `simulator.config.Config` fields."""
         with warnings.catch_warnings():
-            # connexion imports jsonschema's deprecated RefResolver: not the user's warning to see.
-            warnings.simplefilter("ignore", DeprecationWarning)
+            # connexion imports jsonschema's deprecated RefResolver and starlette's test client: warnings about
+            # the simulator's own dependencies, not the user's to see (or to fail on, with `-W error`).
+            warnings.simplefilter("ignore")
             import uvicorn
 
             from simulator.app import create_app
