@@ -262,6 +262,7 @@ def serve(config: Config, no_progress: bool = False) -> int:
     print(f"  Control API: {config.base_url}/_sim/ (Swagger UI at {config.base_url}/_sim/ui/)", flush=True)
     print(f"  Credentials: {config.app_id}:{config.app_secret} (HTTP Basic)", flush=True)
     print(f"  Scenario:    {status.scenario}, {status.clients} clients, seed {status.seed}", flush=True)
+    print(f"  Isolated deployments: POST {config.base_url}/_sim/deployments", flush=True)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then delivers the signal again to the handler it
     # found: make that a clean exit (0) rather than death by signal.
     signal.signal(signal.SIGTERM, lambda *_: None)

@@ -77,6 +77,14 @@ def test_every_flag() -> None:
     )
 
 
+def test_the_limits_of_isolated_deployments() -> None:
+    config = _config(["--max-deployments", "8", "--deployment-client-budget", "80000", "--deployment-ttl", "1.5"])
+    assert (config.max_deployments, config.deployment_client_budget, config.deployment_ttl_s) == (8, 80000, 1.5)
+    from_env = _config([], {"EMQX_SIM_MAX_DEPLOYMENTS": "3", "EMQX_SIM_DEPLOYMENT_TTL": "60"})
+    assert (from_env.max_deployments, from_env.deployment_ttl_s) == (3, 60.0)
+    assert _config([]).max_deployments == 64 and _config([]).deployment_ttl_s == 3600.0
+
+
 def test_environment_variables_and_flags_over_them() -> None:
     env = {
         "EMQX_SIM_PORT": "9100",
@@ -94,7 +102,17 @@ def test_environment_variables_and_flags_over_them() -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["--port", "70000"], ["--clients", "-1"], ["--nodes", "0"], ["--clock", "yesterday"], ["--seed", "x"]],
+    [
+        ["--port", "70000"],
+        ["--clients", "-1"],
+        ["--nodes", "0"],
+        ["--clock", "yesterday"],
+        ["--seed", "x"],
+        ["--max-deployments", "-1"],
+        ["--deployment-client-budget", "lots"],
+        ["--deployment-ttl", "0"],
+        ["--deployment-ttl", "nan"],
+    ],
 )
 def test_bad_flags_are_refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
