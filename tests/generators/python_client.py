@@ -33,3 +33,12 @@ def load(package_dir: Path) -> ModuleType:
         return importlib.import_module(package_dir.name)
     finally:
         sys.path.remove(str(package_dir.parent))
+
+
+def type_check(package_dir: Path, usage: str) -> None:
+    """mypy --strict passes on the generated package and on `usage`, code written against it."""
+    (package_dir.parent / f"{package_dir.name}_usage.py").write_text(usage, encoding="utf-8")
+    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", "/dev/null"]
+    command += [package_dir.name, f"{package_dir.name}_usage.py"]
+    run = subprocess.run(command, cwd=package_dir.parent, capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -15,7 +13,7 @@ import pytest
 from simulator import spec
 from simulator.app import create_app
 from tests.conftest import AUTH, make_config
-from tests.generators.python_client import generate, load
+from tests.generators.python_client import generate, load, type_check
 from tests.servers import serving
 
 pytestmark = pytest.mark.slow
@@ -61,12 +59,7 @@ def api(cloud: ModuleType, base_url: str) -> Iterator[Any]:
 
 
 def test_the_generated_client_and_its_use_type_check(generated: Path) -> None:
-    (generated.parent / "usage.py").write_text(USAGE, encoding="utf-8")
-    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", "/dev/null"]
-    run = subprocess.run(
-        [*command, generated.name, "usage.py"], cwd=generated.parent, capture_output=True, text=True, check=False
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    type_check(generated, USAGE)
 
 
 def test_subscribe_with_every_option_and_read_back_the_count(cloud: ModuleType, api: Any) -> None:
