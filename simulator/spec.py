@@ -19,10 +19,12 @@ CLIENTS_SPEC = SPEC_DIR / "clients.yaml"
 CONTROL_SPEC = SPEC_DIR / "control.yaml"
 EMQX5_SPEC = SPEC_DIR / "emqx5.yaml"
 CHECKS_CONFIG = SPEC_DIR / "schemathesis.toml"
+"""How schemathesis checks a deployment against the contract (the statuses two checks accept)."""
 EMQX5_CHECKS_CONFIG = SPEC_DIR / "schemathesis-emqx5.toml"
+HOOKS = SPEC_DIR / "schemathesis_hooks.py"
+"""How schemathesis generates requests for clients.yaml (the cross-field rule it cannot read from a schema)."""
 EMQX5_HOOKS = SPEC_DIR / "schemathesis_hooks_emqx5.py"
 """How schemathesis generates requests for emqx5.yaml (the server's leniency it cannot read from a schema)."""
-"""How schemathesis checks a deployment against the contract (the statuses two checks accept)."""
 
 
 @functools.cache

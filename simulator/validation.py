@@ -18,9 +18,7 @@ from connexion.json_schema import Draft4RequestValidator
 from connexion.utils import coerce_type
 from jsonschema import Draft4Validator, ValidationError
 
-from simulator.domain.client import SubOpts
 from simulator.domain.errors import InvalidFilterValue
-from simulator.domain.subscription import SubscribeRequest, check_subscribe
 from simulator.domain.topic import parse_filter
 from simulator.error_codes import BAD_REQUEST, Code
 
@@ -187,5 +185,3 @@ def _explain(error: ValidationError) -> None:
     instance = error.instance
     if list(error.absolute_path)[-1:] == ["topic"] and isinstance(instance, str):
         parse_filter(instance)
-    elif error.validator == "anyOf" and isinstance(instance, dict) and isinstance(instance.get("topic"), str):
-        check_subscribe(SubscribeRequest(instance["topic"], SubOpts(nl=1 if instance.get("nl") == 1 else 0)))

@@ -10,7 +10,7 @@ import pytest
 from simulator import spec
 from tests.conftest import API, AUTH, FROZEN_AT
 
-CLIENT_FIELDS = set(spec.load()["components"]["schemas"]["Client"]["properties"])
+CLIENT_FIELDS = set(spec.load()["components"]["schemas"]["MqttClient"]["properties"])
 
 
 def _list(client: Any, query: str = "") -> dict[str, Any]:

@@ -68,7 +68,7 @@ def test_the_reference_shows_every_operation_and_client_field(browser: WebDriver
     shown = {
         cell.text.split(" ")[0] for cell in lookup.find_elements(By.CSS_SELECTOR, "table.fields.response td.field-name")
     }
-    client_fields = set(spec.load()["components"]["schemas"]["Client"]["properties"])
+    client_fields = set(spec.load()["components"]["schemas"]["MqttClient"]["properties"])
     assert client_fields <= shown
     listing = browser.find_element(By.ID, "op-listClients")
     listed = {cell.text for cell in listing.find_elements(By.CSS_SELECTOR, "table.fields.response td.field-name")}

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
+from schemathesis.core.hooks import load_from_path
 from schemathesis.openapi.checks import UseAfterFree
 
 from simulator import spec
@@ -28,6 +29,7 @@ SEED = 20230915
 CONFIG = make_config(clients=200, validate_responses=False)
 SIMULATION = generated(Clock.frozen(FROZEN_AT), seed=CONFIG.seed, size=CONFIG.clients, nodes=CONFIG.nodes)
 CHECKS = SchemathesisConfig.from_path(spec.CHECKS_CONFIG)
+load_from_path(str(spec.HOOKS))
 
 
 def in_process(app: Any, checks: SchemathesisConfig) -> Any:

@@ -118,17 +118,17 @@ def test_every_seed_query_parameter_is_declared(document: dict[str, Any], name: 
 
 @pytest.mark.parametrize("name", sorted(set(SEED_TABLE_FIELDS) | set(SEED_EXAMPLE_FIELDS)))
 def test_every_seed_field_is_in_the_client_schema(document: dict[str, Any], name: str) -> None:
-    properties = document["components"]["schemas"]["Client"]["properties"]
+    properties = document["components"]["schemas"]["MqttClient"]["properties"]
     assert TABLE_TO_EXAMPLE.get(name, name) in properties, f"field {name} of the seed is missing from Client"
 
 
 def test_renamed_table_fields_are_not_declared_under_their_old_names(document: dict[str, Any]) -> None:
-    properties = document["components"]["schemas"]["Client"]["properties"]
+    properties = document["components"]["schemas"]["MqttClient"]["properties"]
     assert not set(TABLE_TO_EXAMPLE) & set(properties)
 
 
 def test_nullable_fields_are_those_emqx_sends_as_null(document: dict[str, Any]) -> None:
-    properties = document["components"]["schemas"]["Client"]["properties"]
+    properties = document["components"]["schemas"]["MqttClient"]["properties"]
     nullable = {name for name, schema in properties.items() if schema.get("nullable")}
     assert nullable == {"username", "peersni", "tenant_id_from", "cn", "dn", "mountpoint"}
 
