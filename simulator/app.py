@@ -21,6 +21,7 @@ from simulator.config import Config
 from simulator.deployment import Deployment
 from simulator.domain.client import Client
 from simulator.domain.population import Progress
+from simulator.panel import panel
 from simulator.pipeline import Pipeline, Settings, not_found
 from simulator.service import Simulation
 from simulator.table import Api, Table
@@ -50,12 +51,13 @@ DIALECTS = {
 
 
 def create_app(config: Config, simulation: Simulation | None = None, progress: Progress | None = None) -> Pipeline:
-    """The simulator as an ASGI app: the Clients API under /api/v5 (Swagger UI at /api/v5/ui/) and the control
-    API under /api/v5/_sim. `simulation` replaces the one `config` describes (for tests); `progress` is told how
+    """The simulator as an ASGI app: the Clients API under /api/v5 (Swagger UI at /api/v5/ui/), the control
+    API under /api/v5/_sim, and the control panel at /api/v5/_sim/panel/. `simulation` replaces the one `config` describes (for tests); `progress` is told how
     building the population goes. Raises `ScenarioError` for a scenario that cannot be used."""
     dialect = DIALECTS[config.dialect]
     table = Table()
-    docs = SwaggerUIMiddleware(not_found if config.static_dir is None else _static(config.static_dir))
+    outside = not_found if config.static_dir is None else _static(config.static_dir)
+    docs = SwaggerUIMiddleware(panel(f"{CONTROL.base_path}/panel", outside))
     # The control API first: its base path lies inside the emulated API's, and Swagger UI's router takes the first.
     for api, path, handlers, lenient in (
         (CONTROL, spec.CONTROL_SPEC, "simulator.control.handlers", config.lenient),

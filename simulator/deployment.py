@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from simulator.cache import ByteCache
 from simulator.config import Config
@@ -11,6 +11,7 @@ from simulator.domain.clock import Clock
 from simulator.domain.population import Progress
 from simulator.domain.propagation import parse_delay
 from simulator.faults import Faults
+from simulator.history import History
 from simulator.journal import Journal
 from simulator.scenarios import Catalog, Scenario, ScenarioError, setup_for
 from simulator.service import Simulation
@@ -29,6 +30,10 @@ class Deployment:
     cache: ByteCache
     logins: Logins | None = None
     """The dashboard's user and its sessions, where the emulated API has `POST /login`."""
+    dialect: str = "cloud"
+    """The emulated API served (`cloud` or `emqx5`)."""
+    history: History = field(default_factory=History)
+    """Client counts over simulated time, sampled by the control API's overview."""
 
     @classmethod
     def start(
@@ -53,4 +58,5 @@ class Deployment:
             raise ScenarioError(f"{scenario.path}: propagation_ms: {error}") from None
         simulation.propagation.set(*delay)
         faults = Faults(simulation.spec.seed)
-        return cls(simulation, faults, Journal(config.journal_size), catalog, scenario, cache, logins)
+        journal = Journal(config.journal_size)
+        return cls(simulation, faults, journal, catalog, scenario, cache, logins, config.dialect)

@@ -10,8 +10,9 @@ from typing import Any
 from simulator.domain import churn as churning
 from simulator.domain import client as clients
 from simulator.domain import paging
+from simulator.domain.census import Census, subscriptions
 from simulator.domain.churn import Churn
-from simulator.domain.client import Client
+from simulator.domain.client import Client, ConnState
 from simulator.domain.clock import Clock
 from simulator.domain.errors import ClientNotFound
 from simulator.domain.population import PopulationSpec, Progress, arrivals, build, node_names
@@ -219,6 +220,22 @@ class Simulation:
             return Status(
                 setup.scenario, setup.spec.seed, self.nodes, len(self._registry), setup.churn, now, self.clock.is_frozen
             )
+
+    def census(self, sample: int) -> Census:
+        """The live clients counted from the columns, and the subscriptions of at most `sample` of them."""
+        with self._lock:
+            now = self._tick()
+            counts = self._registry.counts()
+            return Census(counts, subscriptions(self._registry.sample(sample), counts.total), now)
+
+    def set_state(self, clientid: str, state: ConnState) -> tuple[Client, Revision]:
+        """Connect, disconnect or idle the client now (`client.change_state`)."""
+        with self._lock:
+            now = self._tick()
+            client = self._find(clientid, keep=True)
+            clients.change_state(client, state, now)
+            self._registry.add(client)
+            return client, Revision(now)
 
     def reset(self) -> None:
         """Back to the start state of the current seed and scenario: every change undone."""

@@ -1,0 +1,64 @@
+// Calls to the simulator's two APIs, with the credentials of this tab and the panel's mark on every request.
+
+export const API = location.pathname.replace(/\/_sim\/panel(\/.*)?$/, "");
+export const SIM = `${API}/_sim`;
+const KEY = "emqx-sim-panel-credentials";
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(`${status} ${code}: ${message}`);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function credentials() {
+  const saved = sessionStorage.getItem(KEY);
+  return saved ? JSON.parse(saved) : null;
+}
+
+export function remember(appId, appSecret) {
+  sessionStorage.setItem(KEY, JSON.stringify({ appId, appSecret }));
+}
+
+export function forget() {
+  sessionStorage.removeItem(KEY);
+}
+
+function authorization(given) {
+  const { appId, appSecret } = given || credentials() || { appId: "", appSecret: "" };
+  const bytes = new TextEncoder().encode(`${appId}:${appSecret}`);
+  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+}
+
+/** One request; the parsed JSON answer (null for none), or an ApiError carrying EMQX's code and message. */
+export async function call(method, path, { body, query, as } = {}) {
+  const url = new URL(path, location.origin);
+  for (const [name, value] of Object.entries(query || {})) {
+    if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, value);
+  }
+  const headers = { Authorization: authorization(as), "X-Emqx-Sim-Panel": "1" };
+  let payload;
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    payload = typeof body === "string" ? body : JSON.stringify(body);
+  }
+  const response = await fetch(url, { method, headers, body: payload });
+  const text = await response.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = { code: "UNREADABLE", message: text.slice(0, 200) };
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, data?.code ?? "ERROR", data?.message ?? response.statusText);
+  }
+  return data;
+}
+
+/** The control API's contract (served without credentials), for the lists of operations. */
+export async function controlSpec() {
+  const response = await fetch(`${SIM}/openapi.json`);
+  return response.json();
+}

@@ -1,0 +1,192 @@
+"""The control panel in a real headless Chromium: sign in, read the overview, move the clock, inject a fault,
+kick a client, download and upload the state, switch deployments; a screenshot of each step, and axe-core."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
+
+from simulator.app import create_app
+from tests.conftest import AUTH, make_config
+from tests.servers import serving
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "assets" / "axe.min.js"
+
+
+class Panel:
+    """The panel open in `browser`, and the API it drives, for one test."""
+
+    def __init__(self, browser: WebDriver, base: str, shots: Path) -> None:
+        self.browser = browser
+        self.base = base
+        self.api = httpx.Client(base_url=base, auth=AUTH, timeout=10)
+        self.shots = shots
+        self.wait = WebDriverWait(browser, 15, poll_frequency=0.1)
+
+    def find(self, css: str) -> WebElement:
+        return self.browser.find_element(By.CSS_SELECTOR, css)
+
+    def text(self, css: str) -> str:
+        return str(self.find(css).text)
+
+    def until(self, check: Callable[[], Any], what: str) -> Any:
+        return self.wait.until(lambda _: check(), what)
+
+    def shot(self, name: str) -> None:
+        path = self.shots / f"panel-{name}.png"
+        assert self.browser.save_screenshot(str(path))
+        assert path.stat().st_size > 10_000
+
+    def sign_in(self, app_id: str = "app_id", app_secret: str = "app_secret") -> None:
+        self.browser.get(f"{self.base}/_sim/panel")
+        self.until(lambda: self.find("#app-id").is_displayed(), "the sign-in form")
+        self.find("#app-id").send_keys(app_id)
+        self.find("#app-secret").send_keys(app_secret)
+        self.shot("sign-in")
+        self.find("#login-form button[type=submit]").click()
+        self.until(lambda: self.find("body").get_attribute("data-ready") == "true", "the panel after sign-in")
+        self.until(lambda: self.text("#count-total") != "", "the overview's counts")
+
+    def count(self, query: str) -> int:
+        answer = self.api.get(f"/clients?_limit=1&{query}")
+        assert answer.status_code == 200, answer.text
+        return int(answer.json()["meta"]["count"])
+
+    def axe(self) -> list[dict[str, Any]]:
+        """The serious and critical violations axe-core finds in the page as it is."""
+        self.browser.execute_script(AXE.read_text(encoding="utf-8"))
+        found = self.browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']}).then((r) => done(r.violations), (e) => done(String(e)));"
+        )
+        assert isinstance(found, list), found
+        return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+@contextmanager
+def panel(browser: WebDriver, tmp_path: Path, app: Any = None, **config: Any) -> Iterator[Panel]:
+    with serving(app or create_app(make_config(**config))) as base:
+        opened = Panel(browser, base, tmp_path)
+        try:
+            yield opened
+        finally:
+            opened.api.close()
+
+
+def _rows(panel: Panel, table: str) -> list[list[str]]:
+    return [
+        [cell.text for cell in row.find_elements(By.CSS_SELECTOR, "td")]
+        for row in panel.browser.find_elements(By.CSS_SELECTOR, f"#{table} tbody tr")
+    ]
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", "").replace("≈", "").strip())
+
+
+def test_the_panel_counts_as_the_api_does_and_moves_the_clock(browser: WebDriver, tmp_path: Path) -> None:
+    with panel(browser, tmp_path, clients=400, churn=True) as p:
+        p.sign_in()
+        assert browser.current_url.endswith("/_sim/panel/")
+        assert _number(p.text("#count-total")) == p.count("")
+        for state in ("connected", "idle", "disconnected"):
+            assert _number(p.text(f"#count-{state}")) == p.count(f"conn_state={state}"), state
+        # The Cloud API has no node filter: its listing, filtered by state, counted by each client's node.
+        for node, *counts in _rows(p, "by-node"):
+            for state, shown in zip(("connected", "idle", "disconnected"), counts, strict=True):
+                listed = p.api.get(f"/clients?_limit=1000&conn_state={state}").json()["data"]
+                assert _number(shown) == sum(1 for client in listed if client["node"] == node), (node, state)
+        for name, version, clients in _rows(p, "by-protocol"):
+            assert _number(clients) == p.count(f"proto_name={name}&proto_ver={version}"), (name, version)
+        assert len(_rows(p, "top-filters")) == 10
+        p.shot("overview")
+
+        series = p.find("#chart-series svg").get_attribute("aria-label")
+        before = p.api.get("/_sim/clock").json()["now_ms"]
+        p.find("#clock").location_once_scrolled_into_view  # noqa: B018 - scrolls, for the screenshot
+        p.find("[data-advance='3600']").click()
+        p.until(lambda: p.find("#chart-series svg").get_attribute("aria-label") != series, "the series to move")
+        assert p.api.get("/_sim/clock").json()["now_ms"] == before + 3_600_000
+        samples = p.api.get("/_sim/overview").json()["series"]
+        assert [s["time_ms"] for s in samples[-2:]] == [before, before + 3_600_000]
+        assert samples[-1]["connected"] != samples[-2]["connected"]  # churn moved in the hour
+        assert f"latest: {samples[-1]['total']:,} total" in str(p.find("#chart-series svg").get_attribute("aria-label"))
+        assert _number(p.text("#count-total")) == p.count("")
+        p.find("#chart-series").location_once_scrolled_into_view  # noqa: B018 - scrolls, for the screenshot
+        p.shot("clock-advanced")
+
+
+def test_a_fault_preset_a_kick_and_the_state_round_trip(browser: WebDriver, tmp_path: Path) -> None:
+    with panel(browser, tmp_path, clients=120) as p:
+        p.sign_in()
+        p.api.delete("/_sim/journal")
+        p.find("[data-preset='kick']").click()
+        p.until(lambda: _rows(p, "fault-rules"), "the preset's rule")
+        [rule] = _rows(p, "fault-rules")
+        assert rule[1] == "kickClient" and rule[2].startswith("503") and rule[6] == "1", rule
+        failed = p.api.delete("/clients/client_1")
+        assert failed.status_code == 503, failed.text
+        assert p.api.get("/clients/client_1").status_code == 200
+        p.until(lambda: p.browser.find_elements(By.CSS_SELECTOR, "#journal-entries li[data-status='503']"), "the 503")
+        entry = p.find("#journal-entries li[data-status='503']")
+        assert entry.get_attribute("data-operation") == "kickClient"
+        entry.find_element(By.CSS_SELECTOR, "summary").click()
+        p.until(lambda: "Latency" in entry.text, "the entry's details")
+        assert "DELETE /api/v5/clients/client_1" in entry.text and "503" in entry.text
+        p.until(lambda: not _rows(p, "fault-rules"), "the used-up rule to go")
+        p.find("#journal").location_once_scrolled_into_view  # noqa: B018 - scrolls, for the screenshot
+        p.shot("kick-fails")
+
+        p.find("#clientid").send_keys("mqttx_07cb8109")
+        p.find("#client-lookup button[type=submit]").click()
+        p.until(lambda: p.find("#client-actions").is_displayed(), "the client's actions")
+        assert '"clientid": "mqttx_07cb8109"' in p.text("#client-answer")
+        p.find("#client-kick").click()
+        p.until(lambda: "404" in p.text("#client-answer-status"), "the kicked client's 404")
+        assert p.api.get("/clients/mqttx_07cb8109").status_code == 404
+        p.shot("client-kicked")
+        journal = p.api.get("/_sim/journal").json()["data"]
+        # The test's own calls, newest first; none of the panel's (its look-ups, its kick).
+        assert [(e["operationId"], e["status"]) for e in journal] == [
+            ("getClient", 404),
+            ("getClient", 200),
+            ("kickClient", 503),
+        ]
+
+        listed = p.api.get("/clients?_limit=200").content
+        p.find("#state-download").click()
+        download = tmp_path / "downloads" / "emqx-sim-state.json"
+        p.until(download.exists, "the downloaded state")
+        time.sleep(0.2)  # the file is renamed into place once written
+        assert json.loads(download.read_text())["removed"] == ["mqttx_07cb8109"]
+        assert p.api.delete("/clients/client_1").status_code == 204
+        assert p.api.post("/clients/sensor-x/subscribe", json={"topic": "t/x"}).status_code == 404
+        p.find("#state-file").send_keys(str(download))
+        p.find("#state-upload button[type=submit]").click()
+        p.until(lambda: "State loaded" in p.text("#status"), "the state upload")
+        assert p.api.get("/clients?_limit=200").content == listed
+        assert p.api.get("/clients/client_1").status_code == 200
+        p.find("#state").location_once_scrolled_into_view  # noqa: B018 - scrolls, for the screenshot
+        p.shot("state-restored")
+
+        assert not p.find("#deployments").is_displayed()  # this simulator lists no deployments (404)
+        assert p.axe() == []
+        resources = p.browser.execute_script(
+            "return performance.getEntriesByType('resource').map((e) => e.name).concat([location.href]);"
+        )
+        assert resources and all(str(name).startswith(p.base.removesuffix("/api/v5")) for name in resources)
+        answered = "the server responded with a status of"  # the API's own 404s, which the panel shows
+        assert not [e for e in p.browser.get_log("browser") if e["level"] == "SEVERE" and answered not in e["message"]]
