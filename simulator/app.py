@@ -52,8 +52,9 @@ DIALECTS = {
 
 def create_app(config: Config, simulation: Simulation | None = None, progress: Progress | None = None) -> Pipeline:
     """The simulator as an ASGI app: the Clients API under /api/v5 (Swagger UI at /api/v5/ui/), the control
-    API under /api/v5/_sim, and the control panel at /api/v5/_sim/panel/. `simulation` replaces the one `config` describes (for tests); `progress` is told how
-    building the population goes. Raises `ScenarioError` for a scenario that cannot be used."""
+    API under /api/v5/_sim, and the control panel at /api/v5/_sim/panel/. `simulation` replaces the one `config`
+    describes (for tests); `progress` is told how building the population goes. Raises `ScenarioError` for a
+    scenario that cannot be used."""
     dialect = DIALECTS[config.dialect]
     table = Table()
     outside = not_found if config.static_dir is None else _static(config.static_dir)

@@ -245,7 +245,7 @@ class Registry:
         by_node = np.bincount(self._node[alive] * width + states, minlength=len(self._nodes.values) * width).tolist()
         # Versions are a handful of small numbers: one bincount of name and version together when they fit.
         names, versions = self._proto_name[alive].astype(np.int64), self._proto_ver[alive]
-        if versions.size and 0 <= versions.min() and versions.max() < VERSIONS:
+        if versions.size and versions.min() >= 0 and versions.max() < VERSIONS:
             joined = np.bincount(names * VERSIONS + versions)
             found = np.flatnonzero(joined)
             pairs, counts = np.stack((found // VERSIONS, found % VERSIONS)), joined[found]

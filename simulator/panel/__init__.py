@@ -28,7 +28,9 @@ def panel(prefix: str, fallback: ASGIApp) -> ASGIApp:
     """An ASGI app serving the panel's files at `prefix` + `/` (`index.html` there, a redirect from `prefix`
     itself), and handing every other path to `fallback`."""
     files = {f"{prefix}/{path.relative_to(STATIC).as_posix()}": path for path in STATIC.rglob("*") if path.is_file()}
-    contents = {url: (path.read_bytes(), TYPES.get(path.suffix, "application/octet-stream")) for url, path in files.items()}
+    contents = {
+        url: (path.read_bytes(), TYPES.get(path.suffix, "application/octet-stream")) for url, path in files.items()
+    }
     contents[f"{prefix}/"] = contents[f"{prefix}/index.html"]
 
     async def serve(scope: Scope, receive: Receive, send: Send) -> None:

@@ -18,6 +18,7 @@ from tests.servers import serving
 
 pytestmark = pytest.mark.browser
 
+
 def _client_operations() -> list[str]:
     document = spec.load()
     return [op["operationId"] for item in document["paths"].values() for key, op in item.items() if key != "parameters"]

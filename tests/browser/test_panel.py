@@ -3,6 +3,7 @@ kick a client, download and upload the state, switch deployments; a screenshot o
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -15,7 +16,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from simulator.app import create_app
 from tests.conftest import AUTH, make_config
@@ -190,3 +192,54 @@ def test_a_fault_preset_a_kick_and_the_state_round_trip(browser: WebDriver, tmp_
         assert resources and all(str(name).startswith(p.base.removesuffix("/api/v5")) for name in resources)
         answered = "the server responded with a status of"  # the API's own 404s, which the panel shows
         assert not [e for e in p.browser.get_log("browser") if e["level"] == "SEVERE" and answered not in e["message"]]
+
+
+def _with_deployments(app: ASGIApp, seen: list[bytes]) -> ASGIApp:
+    """`app` behind a fake of the deployments listing: a second deployment, "lab", with its own credentials, which
+    reach the same simulation (the credentials of each request are recorded in `seen`)."""
+    lab = b"Basic " + base64.b64encode(b"lab_id:lab_secret")
+    listing = {
+        "data": [
+            {"id": "default", "app_id": "app_id", "app_secret": "app_secret", "scenario": "default", "seed": 7,
+             "clients": 60, "nodes": 3, "dialect": "cloud"},
+            {"id": "lab", "app_id": "lab_id", "app_secret": "lab_secret", "scenario": "empty", "seed": 1,
+             "clients": 0, "nodes": 1, "dialect": "cloud"},
+        ]
+    }  # fmt: skip
+
+    async def serve(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/api/v5/_sim/deployments":
+            body = json.dumps(listing).encode()
+            await send(
+                {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]}
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        if scope["type"] == "http":
+            headers = dict(scope["headers"])
+            seen.append(headers.get(b"authorization", b""))
+            if headers.get(b"authorization") == lab:
+                headers[b"authorization"] = b"Basic " + base64.b64encode(b"app_id:app_secret")
+                scope = {**scope, "headers": list(headers.items())}
+        await app(scope, receive, send)
+
+    return serve
+
+
+def test_the_deployment_switcher_changes_the_panels_credentials(browser: WebDriver, tmp_path: Path) -> None:
+    seen: list[bytes] = []
+    with panel(browser, tmp_path, app=_with_deployments(create_app(make_config(clients=60)), seen)) as p:
+        p.sign_in()
+        p.until(lambda: p.find("#deployments").is_displayed(), "the deployment switcher")
+        switcher = Select(p.find("#deployment"))
+        assert [option.get_attribute("value") for option in switcher.options] == ["default", "lab"]
+        assert switcher.first_selected_option.get_attribute("value") == "default"
+        seen.clear()
+        switcher.select_by_value("lab")
+        lab = b"Basic " + base64.b64encode(b"lab_id:lab_secret")
+        p.until(lambda: lab in seen, "a request with the lab deployment's credentials")
+        assert p.text("#signed-in") == "Signed in as lab_id"
+        p.browser.refresh()
+        p.until(lambda: p.find("body").get_attribute("data-ready") == "true", "the panel after a reload")
+        assert Select(p.find("#deployment")).first_selected_option.get_attribute("value") == "lab"
+        p.shot("deployments")

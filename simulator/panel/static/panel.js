@@ -245,7 +245,9 @@ async function lookUp(clientid) {
   try {
     const client = await call("GET", clientPath(clientid));
     $("client-actions").hidden = false;
-    $("client-state").value = client.conn_state ?? (client.connected ? "connected" : "disconnected");
+    // The Cloud view has no conn_state: a client neither connected nor disconnected is idle.
+    const guessed = client.connected ? "connected" : client.disconnected_at ? "disconnected" : "idle";
+    $("client-state").value = client.conn_state ?? guessed;
     showAnswer(`GET /clients/${clientid}: 200`, client);
   } catch (error) {
     $("client-actions").hidden = true;
