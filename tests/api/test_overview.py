@@ -3,12 +3,17 @@ of the journal and of fault rules."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+import simulator.panel
+from simulator.spec import CONTROL_SPEC
 from tests.conftest import API, AUTH, FROZEN_AT
 
 SIM = f"{API}/_sim"
@@ -186,3 +191,12 @@ def test_the_panel_is_served_from_the_package(control: Any) -> None:
     )
     assert preflight.status_code == 200
     assert "x-emqx-sim-panel" in preflight.headers["access-control-allow-headers"].lower()
+
+
+def test_the_panel_offers_every_operation_a_fault_rule_takes() -> None:
+    script = (Path(simulator.panel.__file__).parent / "static" / "panel.js").read_text(encoding="utf-8")
+    listed = re.search(r"OPERATIONS = \[(.*?)\];", script, re.DOTALL)
+    assert listed is not None
+    document = yaml.safe_load(CONTROL_SPEC.read_text(encoding="utf-8"))
+    taken = document["components"]["schemas"]["FaultRequest"]["properties"]["operation"]["enum"]
+    assert re.findall(r'"([^"]+)"', listed.group(1)) == taken

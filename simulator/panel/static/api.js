@@ -56,9 +56,3 @@ export async function call(method, path, { body, query, as } = {}) {
   }
   return data;
 }
-
-/** The control API's contract (served without credentials), for the lists of operations. */
-export async function controlSpec() {
-  const response = await fetch(`${SIM}/openapi.json`);
-  return response.json();
-}
