@@ -200,3 +200,9 @@ def test_the_panel_offers_every_operation_a_fault_rule_takes() -> None:
     document = yaml.safe_load(CONTROL_SPEC.read_text(encoding="utf-8"))
     taken = document["components"]["schemas"]["FaultRequest"]["properties"]["operation"]["enum"]
     assert re.findall(r'"([^"]+)"', listed.group(1)) == taken
+
+
+def test_the_overview_names_the_emqx5_dialect(make_client: Callable[..., Any]) -> None:
+    control = make_client(clients=80, dialect="emqx5")
+    view = _ok(control.get(f"{SIM}/overview", auth=AUTH))
+    assert (view["dialect"], view["clients"], sum(view["by_state"].values())) == ("emqx5", 80, 80)

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -47,18 +48,29 @@ class Panel:
     def until(self, check: Callable[[], Any], what: str) -> Any:
         return self.wait.until(lambda _: check(), what)
 
+    def show(self, css: str) -> None:
+        """Scroll the element into the middle of the window, for the screenshot."""
+        self.browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", self.find(css))
+
     def shot(self, name: str) -> None:
         path = self.shots / f"panel-{name}.png"
         assert self.browser.save_screenshot(str(path))
         assert path.stat().st_size > 10_000
 
-    def sign_in(self, app_id: str = "app_id", app_secret: str = "app_secret") -> None:
+    def sign_in(self, by_keyboard: bool = False) -> None:
         self.browser.get(f"{self.base}/_sim/panel")
         self.until(lambda: self.find("#app-id").is_displayed(), "the sign-in form")
-        self.find("#app-id").send_keys(app_id)
-        self.find("#app-secret").send_keys(app_secret)
-        self.shot("sign-in")
-        self.find("#login-form button[type=submit]").click()
+        if by_keyboard:  # the form has the focus: type, tab, type, Enter
+            assert self.browser.switch_to.active_element == self.find("#app-id")
+            self.browser.switch_to.active_element.send_keys("app_id", Keys.TAB)
+            self.browser.switch_to.active_element.send_keys("app_secret")
+            assert self.axe() == []
+            self.shot("sign-in")
+            self.browser.switch_to.active_element.send_keys(Keys.ENTER)
+        else:
+            self.find("#app-id").send_keys("app_id")
+            self.find("#app-secret").send_keys("app_secret")
+            self.find("#login-form button[type=submit]").click()
         self.until(lambda: self.find("body").get_attribute("data-ready") == "true", "the panel after sign-in")
         self.until(lambda: self.text("#count-total") != "", "the overview's counts")
 
@@ -118,7 +130,7 @@ def test_the_panel_counts_as_the_api_does_and_moves_the_clock(browser: WebDriver
 
         series = p.find("#chart-series svg").get_attribute("aria-label")
         before = p.api.get("/_sim/clock").json()["now_ms"]
-        p.find("#clock").location_once_scrolled_into_view  # noqa: B018 - scrolls, for the screenshot
+        p.show("#clock")
         p.find("[data-advance='3600']").click()
         p.until(lambda: p.find("#chart-series svg").get_attribute("aria-label") != series, "the series to move")
         assert p.api.get("/_sim/clock").json()["now_ms"] == before + 3_600_000
@@ -127,7 +139,7 @@ def test_the_panel_counts_as_the_api_does_and_moves_the_clock(browser: WebDriver
         assert samples[-1]["connected"] != samples[-2]["connected"]  # churn moved in the hour
         assert f"latest: {samples[-1]['total']:,} total" in str(p.find("#chart-series svg").get_attribute("aria-label"))
         assert _number(p.text("#count-total")) == p.count("")
-        p.find("#chart-series").location_once_scrolled_into_view  # noqa: B018 - scrolls, for the screenshot
+        p.show("#chart-series-title")
         p.shot("clock-advanced")
 
 
@@ -149,7 +161,7 @@ def test_a_fault_preset_a_kick_and_the_state_round_trip(browser: WebDriver, tmp_
         p.until(lambda: "Latency" in entry.text, "the entry's details")
         assert "DELETE /api/v5/clients/client_1" in entry.text and "503" in entry.text
         p.until(lambda: not _rows(p, "fault-rules"), "the used-up rule to go")
-        p.find("#journal").location_once_scrolled_into_view  # noqa: B018 - scrolls, for the screenshot
+        p.show("#journal")
         p.shot("kick-fails")
 
         p.find("#clientid").send_keys("mqttx_07cb8109")
@@ -181,7 +193,7 @@ def test_a_fault_preset_a_kick_and_the_state_round_trip(browser: WebDriver, tmp_
         p.until(lambda: "State loaded" in p.text("#status"), "the state upload")
         assert p.api.get("/clients?_limit=200").content == listed
         assert p.api.get("/clients/client_1").status_code == 200
-        p.find("#state").location_once_scrolled_into_view  # noqa: B018 - scrolls, for the screenshot
+        p.show("#state")
         p.shot("state-restored")
 
         assert not p.find("#deployments").is_displayed()  # this simulator lists no deployments (404)
@@ -229,7 +241,7 @@ def _with_deployments(app: ASGIApp, seen: list[bytes]) -> ASGIApp:
 def test_the_deployment_switcher_changes_the_panels_credentials(browser: WebDriver, tmp_path: Path) -> None:
     seen: list[bytes] = []
     with panel(browser, tmp_path, app=_with_deployments(create_app(make_config(clients=60)), seen)) as p:
-        p.sign_in()
+        p.sign_in(by_keyboard=True)
         p.until(lambda: p.find("#deployments").is_displayed(), "the deployment switcher")
         switcher = Select(p.find("#deployment"))
         assert [option.get_attribute("value") for option in switcher.options] == ["default", "lab"]
@@ -242,4 +254,5 @@ def test_the_deployment_switcher_changes_the_panels_credentials(browser: WebDriv
         p.browser.refresh()
         p.until(lambda: p.find("body").get_attribute("data-ready") == "true", "the panel after a reload")
         assert Select(p.find("#deployment")).first_selected_option.get_attribute("value") == "lab"
+        assert p.axe() == []
         p.shot("deployments")
