@@ -168,6 +168,15 @@ def test_a_fault_preset_a_kick_and_the_state_round_trip(browser: WebDriver, tmp_
         p.find("#client-lookup button[type=submit]").click()
         p.until(lambda: p.find("#client-actions").is_displayed(), "the client's actions")
         assert '"clientid": "mqttx_07cb8109"' in p.text("#client-answer")
+        p.find("#sub-topic").send_keys("panel/t")
+        p.find("#client-subscribe button[type=submit]").click()
+        p.until(lambda: "subscribed to panel/t" in p.text("#status"), "the subscription")
+        Select(p.find("#client-state")).select_by_value("disconnected")
+        p.find("#client-set-state").click()
+        p.until(lambda: '"disconnected_at"' in p.text("#client-answer"), "the client shown disconnected")
+        assert p.api.get("/clients/mqttx_07cb8109").json()["connected"] is False
+        held = p.api.get("/clients/mqttx_07cb8109/subscriptions").json()
+        assert "panel/t" in [subscription["topic"] for subscription in held], held
         p.find("#client-kick").click()
         p.until(lambda: "404" in p.text("#client-answer-status"), "the kicked client's 404")
         assert p.api.get("/clients/mqttx_07cb8109").status_code == 404
@@ -176,6 +185,8 @@ def test_a_fault_preset_a_kick_and_the_state_round_trip(browser: WebDriver, tmp_
         # The test's own calls, newest first; none of the panel's (its look-ups, its kick).
         assert [(e["operationId"], e["status"]) for e in journal] == [
             ("getClient", 404),
+            ("listSubscriptions", 200),
+            ("getClient", 200),
             ("getClient", 200),
             ("kickClient", 503),
         ]
