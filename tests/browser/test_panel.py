@@ -158,8 +158,16 @@ def test_a_fault_preset_a_kick_and_the_state_round_trip(browser: WebDriver, tmp_
         entry = p.find("#journal-entries li[data-status='503']")
         assert entry.get_attribute("data-operation") == "kickClient"
         entry.find_element(By.CSS_SELECTOR, "summary").click()
-        p.until(lambda: "Latency" in entry.text, "the entry's details")
+        p.until(lambda: "Latency" in p.text("#journal-entries li[data-status='503']"), "the entry's details")
         assert "DELETE /api/v5/clients/client_1" in entry.text and "503" in entry.text
+        # The journal refreshes as requests come in, and the entry keeps the focus and stays open.
+        summary = p.browser.switch_to.active_element
+        key = summary.get_attribute("data-key")
+        assert key and summary.tag_name == "summary"
+        assert p.api.get("/clients/client_1").status_code == 200
+        p.until(lambda: len(p.browser.find_elements(By.CSS_SELECTOR, "#journal-entries li")) == 2, "the new entry")
+        assert p.browser.switch_to.active_element.get_attribute("data-key") == key
+        assert "Latency" in p.find("#journal-entries li[data-status='503']").text
         p.until(lambda: not _rows(p, "fault-rules"), "the used-up rule to go")
         p.show("#journal")
         p.shot("kick-fails")
@@ -186,6 +194,7 @@ def test_a_fault_preset_a_kick_and_the_state_round_trip(browser: WebDriver, tmp_
         assert [(e["operationId"], e["status"]) for e in journal] == [
             ("getClient", 404),
             ("listSubscriptions", 200),
+            ("getClient", 200),
             ("getClient", 200),
             ("getClient", 200),
             ("kickClient", 503),

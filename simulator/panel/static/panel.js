@@ -22,6 +22,23 @@ const $ = (id) => document.getElementById(id);
 let dialect = "cloud";
 let timer = null;
 const openEntries = new Set();
+const shown = new Map();
+
+/** Whether `data` is what `id` shows already: then it is left alone, so the focus and the reader's place stay. */
+function unchanged(id, data) {
+  const text = JSON.stringify(data);
+  if (shown.get(id) === text) return true;
+  shown.set(id, text);
+  return false;
+}
+
+/** Redraw `id` with `draw`, giving the focus back to the element of the same `data-key` if it had it. */
+function redraw(id, draw) {
+  const focused = document.activeElement?.closest("[data-key]");
+  const key = $(id).contains(focused) ? focused.dataset.key : null;
+  draw();
+  if (key !== null) $(id).querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
+}
 
 function say(message, error = false) {
   const status = $("status");
@@ -139,6 +156,11 @@ function setupScenarios() {
 
 async function refreshFaults() {
   const { data } = await call("GET", `${SIM}/faults`);
+  if (unchanged("fault-rules", data)) return;
+  redraw("fault-rules", () => drawFaults(data));
+}
+
+function drawFaults(data) {
   const body = $("fault-rules").tBodies[0];
   body.replaceChildren();
   for (const rule of data) {
@@ -155,6 +177,7 @@ async function refreshFaults() {
     remove.type = "button";
     remove.textContent = "Remove";
     remove.setAttribute("aria-label", `Remove ${rule.id}`);
+    remove.dataset.key = rule.id;
     remove.onclick = () => act(() => call("DELETE", `${SIM}/faults/${encodeURIComponent(rule.id)}`), `${rule.id} removed.`);
     row.insertCell().append(remove);
   }
@@ -188,8 +211,12 @@ async function refreshJournal() {
   const query = { operationId: $("journal-operation").value, status: $("journal-status").value, limit: 200 };
   const { data, meta } = await call("GET", `${SIM}/journal`, { query });
   $("journal-meta").textContent = `${format(meta.count)} shown of ${format(meta.size)} kept (at most ${format(meta.capacity)}), newest first.`;
-  const list = $("journal-entries");
-  list.replaceChildren(
+  if (unchanged("journal-entries", data)) return;
+  redraw("journal-entries", () => drawJournal(data));
+}
+
+function drawJournal(data) {
+  $("journal-entries").replaceChildren(
     ...data.map((entry) => {
       const key = entryKey(entry);
       const item = document.createElement("li");
@@ -199,6 +226,7 @@ async function refreshJournal() {
       details.open = openEntries.has(key);
       details.ontoggle = () => (details.open ? openEntries.add(key) : openEntries.delete(key));
       const summary = document.createElement("summary");
+      summary.dataset.key = key;
       const status = document.createElement("span");
       status.textContent = entry.status;
       if (entry.status >= 400) status.className = "bad";
