@@ -103,7 +103,7 @@ def panel(browser: WebDriver, tmp_path: Path, app: Any = None, **config: Any) ->
 def _rows(panel: Panel, table: str) -> list[list[str]]:
     return [
         [cell.text for cell in row.find_elements(By.CSS_SELECTOR, "td")]
-        for row in panel.browser.find_elements(By.CSS_SELECTOR, f"#{table} tbody tr")
+        for row in panel.browser.find_elements(By.CSS_SELECTOR, f"#{table} tbody tr:not(.empty)")
     ]
 
 

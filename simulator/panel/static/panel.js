@@ -163,6 +163,12 @@ async function refreshFaults() {
 function drawFaults(data) {
   const body = $("fault-rules").tBodies[0];
   body.replaceChildren();
+  if (!data.length) {
+    const row = body.insertRow();
+    row.className = "empty";
+    const none = cell(row, "No rules: every request reaches the simulation.");
+    none.colSpan = 8;
+  }
   for (const rule of data) {
     const row = body.insertRow();
     row.dataset.operation = rule.operation;
