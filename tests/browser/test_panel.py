@@ -113,6 +113,13 @@ def _number(text: str) -> int:
 
 def test_the_panel_counts_as_the_api_does_and_moves_the_clock(browser: WebDriver, tmp_path: Path) -> None:
     with panel(browser, tmp_path, clients=400, churn=True) as p:
+        browser.get(f"{p.base}/_sim/panel/")
+        p.until(lambda: p.find("#app-id").is_displayed(), "the sign-in form")
+        p.find("#app-id").send_keys("app_id")
+        p.find("#app-secret").send_keys("wrong")
+        p.find("#login-form button[type=submit]").click()
+        p.until(lambda: p.text("#login-error") == "Wrong App ID or App Secret.", "the refusal")
+        assert not p.find("#app").is_displayed()
         p.sign_in()
         assert browser.current_url.endswith("/_sim/panel/")
         assert _number(p.text("#count-total")) == p.count("")
@@ -172,8 +179,11 @@ def test_a_fault_preset_a_kick_and_the_state_round_trip(browser: WebDriver, tmp_
         p.show("#journal")
         p.shot("kick-fails")
 
-        p.find("#clientid").send_keys("mqttx_07cb8109")
-        p.find("#client-lookup button[type=submit]").click()
+        p.find("#client-like").send_keys("mqttx_07")
+        p.find("#client-search button[type=submit]").click()
+        found = p.until(lambda: p.browser.find_elements(By.CSS_SELECTOR, "#client-results button"), "the search")
+        assert [button.text for button in found] == ["mqttx_07cb8109"]
+        found[0].click()
         p.until(lambda: p.find("#client-actions").is_displayed(), "the client's actions")
         assert '"clientid": "mqttx_07cb8109"' in p.text("#client-answer")
         p.find("#sub-topic").send_keys("panel/t")

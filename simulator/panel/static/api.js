@@ -43,7 +43,9 @@ export async function call(method, path, { body, query, as } = {}) {
     headers["Content-Type"] = "application/json";
     payload = typeof body === "string" ? body : JSON.stringify(body);
   }
-  const response = await fetch(url, { method, headers, body: payload });
+  // No cookies or cached credentials: the header above is the only ones sent, and a 401 (with its
+  // `WWW-Authenticate: Basic`) then reaches the panel instead of opening the browser's sign-in dialog.
+  const response = await fetch(url, { method, headers, body: payload, credentials: "omit" });
   const text = await response.text();
   let data = null;
   try {
