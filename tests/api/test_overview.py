@@ -166,7 +166,8 @@ def test_the_panel_is_served_from_the_package(control: Any) -> None:
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert all(f'"{name}"' in page.text for name in ("panel.js", "panel.css", "favicon.svg"))
-    for name in ("panel.js", "api.js", "charts.js", "panel.css", "favicon.svg"):
+    for name in ("panel.js", "api.js", "charts.js", "ui.js", "overview.js", "faults.js", "journal.js", "clients.js",
+                 "panel.css", "favicon.svg"):  # fmt: skip
         asset = control.get(f"{SIM}/panel/{name}")
         assert asset.status_code == 200 and asset.content, name
     assert control.get(f"{SIM}/panel/panel.js").headers["content-type"].startswith("text/javascript")
@@ -194,7 +195,7 @@ def test_the_panel_is_served_from_the_package(control: Any) -> None:
 
 
 def test_the_panel_offers_every_operation_a_fault_rule_takes() -> None:
-    script = (Path(simulator.panel.__file__).parent / "static" / "panel.js").read_text(encoding="utf-8")
+    script = (Path(simulator.panel.__file__).parent / "static" / "faults.js").read_text(encoding="utf-8")
     listed = re.search(r"OPERATIONS = \[(.*?)\];", script, re.DOTALL)
     assert listed is not None
     document = yaml.safe_load(CONTROL_SPEC.read_text(encoding="utf-8"))
