@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 ARGS    ?=
 
-.PHONY: install serve test test-fast check fuzz bench validate docs chromium node clean
+.PHONY: install serve test test-fast check fuzz bench bench-panel validate docs chromium node clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ test-fast: check ## lint, type-check and run the tests that answer in seconds (n
 
 bench: $(STAMP) ## the simulator beside Prism under wrk (pass ARGS="--clients 1000000" for the scale mode)
 	$(BIN)/python bench/run.py $(ARGS)
+
+bench-panel: $(STAMP) chromium ## how long the control panel takes to load (pass ARGS="--clients 100000"; 1,000,000 by default)
+	$(BIN)/python bench/panel.py $(ARGS)
 
 docs: $(STAMP) ## write the API reference (HTML, Markdown, specs) into site/
 	$(BIN)/emqx-sim docs --out site

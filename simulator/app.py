@@ -22,6 +22,7 @@ from simulator.deployment import Deployment
 from simulator.deployments import Deployments, Limits
 from simulator.domain.client import Client
 from simulator.domain.population import Progress
+from simulator.panel import panel
 from simulator.pipeline import Pipeline, Settings, not_found
 from simulator.service import Simulation
 from simulator.table import Api, Table
@@ -51,10 +52,12 @@ DIALECTS = {
 
 
 def create_app(config: Config, simulation: Simulation | None = None, progress: Progress | None = None) -> Pipeline:
-    """The simulator as an ASGI app: the Clients API under /api/v5 (Swagger UI at /api/v5/ui/) and the control
-    API under /api/v5/_sim. `simulation` replaces the one `config` describes (for tests); `progress` is told how
-    building the population goes. Raises `ScenarioError` for a scenario that cannot be used."""
-    docs = SwaggerUIMiddleware(not_found if config.static_dir is None else _static(config.static_dir))
+    """The simulator as an ASGI app: the Clients API under /api/v5 (Swagger UI at /api/v5/ui/), the control
+    API under /api/v5/_sim, and the control panel at /api/v5/_sim/panel/. `simulation` replaces the one `config`
+    describes (for tests); `progress` is told how building the population goes. Raises `ScenarioError` for a
+    scenario that cannot be used."""
+    outside = not_found if config.static_dir is None else _static(config.static_dir)
+    docs = SwaggerUIMiddleware(panel(f"{CONTROL.base_path}/panel", outside))
     tables = Tables(config.lenient)
     for api, path in ((CONTROL, spec.CONTROL_SPEC), (CLIENTS, DIALECTS[config.dialect].spec)):
         docs.add_api(spec.specification(path), base_path=api.base_path)

@@ -260,6 +260,7 @@ def serve(config: Config, no_progress: bool = False) -> int:
     print(f"EMQX Clients API simulator: {config.base_url}", flush=True)
     print(f"  Swagger UI:  {config.base_url}/ui/", flush=True)
     print(f"  Control API: {config.base_url}/_sim/ (Swagger UI at {config.base_url}/_sim/ui/)", flush=True)
+    print(f"  Panel:       {config.base_url}/_sim/panel/", flush=True)
     print(f"  Credentials: {config.app_id}:{config.app_secret} (HTTP Basic)", flush=True)
     print(f"  Scenario:    {status.scenario}, {status.clients} clients, seed {status.seed}", flush=True)
     print(f"  Isolated deployments: POST {config.base_url}/_sim/deployments", flush=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from simulator.cache import ByteCache
@@ -12,6 +12,7 @@ from simulator.domain.clock import Clock
 from simulator.domain.population import Progress
 from simulator.domain.propagation import parse_delay
 from simulator.faults import Faults
+from simulator.history import History
 from simulator.journal import Journal
 from simulator.scenarios import Catalog, Scenario, ScenarioError, setup_for
 from simulator.service import Simulation
@@ -33,8 +34,12 @@ class Deployment:
     cache: ByteCache
     logins: Logins | None = None
     """The dashboard's users and their sessions."""
+    dialect: str = "cloud"
+    """The emulated API served (`cloud` or `emqx5`)."""
     login_user: str | None = None
     """This deployment's dashboard user, where its emulated API has `POST /login` (the EMQX 5 dialect)."""
+    history: History = field(default_factory=History)
+    """Client counts over simulated time, sampled by the control API's overview."""
     peers: Deployments | None = None
     """Every deployment of the server, this one among them (for the control API's deployment operations)."""
 
@@ -62,4 +67,5 @@ class Deployment:
         simulation.propagation.set(*delay)
         faults = Faults(simulation.spec.seed)
         login_user = config.dashboard_user if config.dialect == "emqx5" else None
-        return cls(simulation, faults, Journal(config.journal_size), catalog, scenario, cache, logins, login_user)
+        journal = Journal(config.journal_size)
+        return cls(simulation, faults, journal, catalog, scenario, cache, logins, config.dialect, login_user)

@@ -2,7 +2,8 @@
 
 Every request takes these stages, in this order, each built once at start from the contracts:
 
-1. journal: every request to the emulated API is recorded once answered, with its operationId and latency.
+1. journal: every request to the emulated API is recorded once answered, with its operationId and latency
+   (except the control panel's, marked with `X-Emqx-Sim-Panel`, which fault rules pass over too).
 2. CORS: a preflight is answered for any path (starlette's `CORSMiddleware` decides); other requests with an
    `Origin` get the allowed-origin headers on whatever they are answered.
 3. route: the operation table. A path of neither API, nor of Swagger UI and the specs (served by connexion),
@@ -57,6 +58,8 @@ from simulator.responses import VARY, Extra, lifespan, render, respond, respond_
 from simulator.table import Operation, Table
 
 log = logging.getLogger("emqx_sim")
+PANEL = b"x-emqx-sim-panel"
+"""The header the control panel marks its requests with: they stay out of the journal and of fault rules."""
 DOCS = ("/ui", "/openapi.json", "/openapi.yaml")
 """Paths, under each API's base, that connexion serves: Swagger UI and the spec."""
 READ_HEADERS = frozenset(
@@ -68,6 +71,7 @@ READ_HEADERS = frozenset(
         b"origin",
         b"prefer",
         b"access-control-request-method",
+        PANEL,
     }
 )
 
@@ -120,7 +124,12 @@ class Pipeline:
         raw_path = scope.get("raw_path")
         route = self.tables(member.config.dialect).route(raw_path.decode("latin-1") if raw_path else scope["path"])
         api = route.api
-        journaled = api is not None and api.emulated and not scope["path"][len(api.base_path) :].startswith(DOCS)
+        journaled = (
+            api is not None
+            and api.emulated
+            and PANEL not in headers
+            and not scope["path"][len(api.base_path) :].startswith(DOCS)
+        )
         origin = headers.get(b"origin")
         extra = VARY if origin is None else ()
         if origin is not None:
@@ -176,7 +185,7 @@ class Pipeline:
         settings = self.settings
         deployment = member.deployment
         member.credentials.check(headers.get(b"authorization"), operation.security)
-        if operation.api.emulated:
+        if operation.api.emulated and PANEL not in headers:
             await self._faults(deployment, operation, headers.get(b"prefer"))
         bodies.check_declared_length(headers.get(b"content-length"), settings.max_body_bytes)
         try:

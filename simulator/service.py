@@ -10,8 +10,9 @@ from typing import Any
 from simulator.domain import churn as churning
 from simulator.domain import client as clients
 from simulator.domain import paging
+from simulator.domain.census import Census, Subscriptions, subscriptions
 from simulator.domain.churn import Churn
-from simulator.domain.client import Client
+from simulator.domain.client import Client, ConnState
 from simulator.domain.clock import Clock
 from simulator.domain.errors import ClientNotFound, InvalidRequest
 from simulator.domain.population import PopulationSpec, Progress, arrivals, build, given_client, node_names
@@ -62,6 +63,8 @@ class Simulation:
         self.propagation = Propagation(spec.seed)
         """How long kicks and subscription changes take to be seen (none by default)."""
         self._seen_at_ms: int | None = None
+        self._subscribed: tuple[tuple[int, int], Subscriptions] | None = None
+        """The subscriptions the last census read, by the registry's version and the sample's size."""
         self._install(
             Setup(spec, churn, scenario), Registry(population=build(spec, progress), progress=progress), spec.now_ms
         )
@@ -234,6 +237,26 @@ class Simulation:
             return Status(
                 setup.scenario, setup.spec.seed, self.nodes, len(self._registry), setup.churn, now, self.clock.is_frozen
             )
+
+    def census(self, sample: int) -> Census:
+        """The live clients counted from the columns, and the subscriptions of at most `sample` of them."""
+        with self._lock:
+            now = self._tick()
+            counts = self._registry.counts()
+            # Reading clients whole is the costly part: done again only once something changed.
+            version = self._registry.version
+            if self._subscribed is None or self._subscribed[0] != (version, sample):
+                self._subscribed = (version, sample), subscriptions(self._registry.sample(sample), counts.total)
+            return Census(counts, self._subscribed[1], now)
+
+    def set_state(self, clientid: str, state: ConnState) -> tuple[Client, Revision]:
+        """Connect, disconnect or idle the client now (`client.change_state`)."""
+        with self._lock:
+            now = self._tick()
+            client = self._find(clientid, keep=True)
+            clients.change_state(client, state, now)
+            self._registry.add(client)
+            return client, Revision(now)
 
     def reset(self) -> None:
         """Back to the start state of the current seed and scenario: every change undone."""

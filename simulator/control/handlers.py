@@ -13,10 +13,13 @@ from simulator.control.deployments import getDeployment as getDeployment
 from simulator.control.deployments import listDeployments as listDeployments
 from simulator.control.deployments import putClient as putClient
 from simulator.deployment import Deployment
+from simulator.domain.census import Census
+from simulator.domain.client import Client, ConnState
 from simulator.domain.clock import format_instant, parse_instant
 from simulator.domain.errors import InvalidRequest, NotFound
 from simulator.domain.setup import Setup
 from simulator.faults import Rule
+from simulator.history import Sample
 from simulator.journal import Entry
 from simulator.reply import NO_CONTENT, Reply
 from simulator.scenarios import SUFFIXES, ScenarioError, from_data, setup_for
@@ -54,6 +57,65 @@ def _entry_view(entry: Entry) -> dict[str, Any]:
         "error": entry.error,
         "seen_at": None if entry.seen_at_ms is None else format_instant(entry.seen_at_ms),
     }
+
+
+SAMPLE = 1000
+"""Clients read whole for the overview's subscriptions: all of them up to this many, an even sample beyond."""
+
+
+def _states_view(counts: dict[ConnState, int]) -> dict[str, int]:
+    return {state.value: count for state, count in counts.items()}
+
+
+def _sample_view(sample: Sample) -> dict[str, Any]:
+    return {"time": format_instant(sample.time_ms), "time_ms": sample.time_ms, "total": sample.total,
+            "connected": sample.connected, "idle": sample.idle, "disconnected": sample.disconnected}  # fmt: skip
+
+
+def _overview_view(deployment: Deployment, census: Census, series: list[Sample]) -> dict[str, Any]:
+    status = deployment.simulation.status()
+    counts, subscriptions = census.counts, census.subscriptions
+    return {
+        **_status_view(status),
+        "dialect": deployment.dialect,
+        "clients": counts.total,
+        "by_state": _states_view(counts.by_state),
+        "by_node": [{"node": node, **_states_view(states)} for node, states in counts.by_node.items()],
+        "by_protocol": [
+            {"proto_name": name, "proto_ver": version, "count": count}
+            for (name, version), count in counts.by_protocol.items()
+        ],
+        "subscriptions": {
+            "total": subscriptions.total,
+            "exact": subscriptions.read == counts.total,
+            "read": subscriptions.read,
+            "top": [{"topic": topic, "count": count} for topic, count in subscriptions.top],
+        },
+        "series": [_sample_view(sample) for sample in series],
+    }
+
+
+def getOverview(deployment: Deployment) -> Reply:
+    census = deployment.simulation.census(SAMPLE)
+    states = census.counts.by_state
+    sample = Sample(census.now_ms, states[ConnState.CONNECTED], states[ConnState.IDLE], states[ConnState.DISCONNECTED])
+    return Reply(body=_overview_view(deployment, census, deployment.history.record(sample)))
+
+
+def _client_state_view(client: Client) -> dict[str, Any]:
+    disconnected = client.disconnected_at_ms
+    return {
+        "clientid": client.clientid,
+        "conn_state": client.state.value,
+        "connected_at": format_instant(client.connected_at_ms),
+        "disconnected_at": None if disconnected is None else format_instant(disconnected),
+        "expiry_interval": client.identity.expiry_interval,
+    }
+
+
+def setClientState(deployment: Deployment, clientid: str, body: dict[str, Any]) -> Reply:
+    client, _ = deployment.simulation.set_state(clientid, ConnState(body["conn_state"]))
+    return Reply(body=_client_state_view(client))
 
 
 def getStatus(deployment: Deployment) -> Reply:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -204,6 +204,28 @@ def subscribe(client: Client, topic: str, opts: SubOpts) -> bool:
         client.subscriptions[topic] = opts
         return True
     return False
+
+
+SESSION_SECONDS = 7200
+"""The session expiry interval a client is given when it is disconnected without one, as scenarios do."""
+
+
+def change_state(client: Client, state: ConnState, now_ms: int) -> None:
+    """Move the client to `state` at `now_ms`. Connecting or opening a socket starts a new connection (an idle
+    one holds no subscriptions, since its CONNECT is not accepted yet); disconnecting keeps the session for its
+    expiry interval, so a client with none is given `SESSION_SECONDS` (and `clean_start` false) to keep one."""
+    if state is client.state:
+        return
+    client.state = state
+    if state is ConnState.DISCONNECTED:
+        if client.identity.expiry_interval == 0:
+            client.identity = replace(client.identity, expiry_interval=SESSION_SECONDS, clean_start=False)
+        client.disconnected_at_ms = max(now_ms, client.connected_at_ms + 1)
+        return
+    client.connected_at_ms = now_ms
+    client.disconnected_at_ms = None
+    if state is ConnState.IDLE:
+        client.subscriptions = {}
 
 
 def unsubscribe(client: Client, topic: str) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from simulator.domain.census import Counts
 from simulator.domain.client import Client, ConnState
 from simulator.domain.codes import Codes, Ids
 from simulator.domain.population import NO_TIME, PROTOCOLS, STATES, ZONES, Population, Progress, node_names
@@ -31,6 +32,8 @@ NEVER = np.iinfo(np.int64).max
 """The expiry of a session that is attached."""
 STATE_CODES = {state: code for code, state in enumerate(STATES)}
 Mask = npt.NDArray[np.bool_]
+VERSIONS = 256
+"""Protocol versions counted with one bincount (a scenario may give any other, counted by sorting)."""
 
 
 _versions = itertools.count(1)
@@ -54,7 +57,8 @@ class Registry:
                 progress("indexing", done, rows)
 
         report(0)
-        self._built = functools.lru_cache(maxsize=BUILT_CLIENTS)(population.materialize) if population else None
+        self._build = population.materialize if population else _no_population
+        self._built = functools.lru_cache(maxsize=BUILT_CLIENTS)(self._build)
         self._ids: list[str] = list(core.clientid) if core is not None else []
         self._ips: list[str] = list(core.ip_address) if core is not None else []
         self._objects: dict[int, Client] = {}
@@ -232,6 +236,41 @@ class Registry:
         """How many clients match `query` (substring filters included)."""
         return self._count if query.empty else int(np.count_nonzero(self._matching(query)))
 
+    def counts(self) -> Counts:
+        """Live clients by state, node and protocol, counted over the columns (`np.bincount`; no client built)."""
+        alive = np.flatnonzero(self._alive[: self._size])
+        states = self._state[alive].astype(np.int64)
+        by_state = np.bincount(states, minlength=len(STATES)).tolist()
+        width = len(STATES)
+        by_node = np.bincount(self._node[alive] * width + states, minlength=len(self._nodes.values) * width).tolist()
+        # Versions are a handful of small numbers: one bincount of name and version together when they fit.
+        names, versions = self._proto_name[alive].astype(np.int64), self._proto_ver[alive]
+        if versions.size and versions.min() >= 0 and versions.max() < VERSIONS:
+            joined = np.bincount(names * VERSIONS + versions)
+            found = np.flatnonzero(joined)
+            pairs, counts = np.stack((found // VERSIONS, found % VERSIONS)), joined[found]
+        else:
+            pairs, counts = np.unique(np.stack((names, versions)), axis=1, return_counts=True)
+        return Counts(
+            total=self._count,
+            by_state={state: by_state[code] for code, state in enumerate(STATES)},
+            by_node={
+                node: {state: by_node[code * width + index] for index, state in enumerate(STATES)}
+                for code, node in enumerate(self._nodes.values)
+            },
+            by_protocol={
+                (self._protocols.values[name], version): count
+                for (name, version), count in zip(pairs.T.tolist(), counts.tolist(), strict=True)
+            },
+        )
+
+    def sample(self, size: int) -> list[Client]:
+        """At most `size` live clients, whole, spread evenly over the rows (the same ones while nothing changes);
+        built without passing through the cache of built clients, so pages served again keep theirs."""
+        alive = np.flatnonzero(self._alive[: self._size])
+        picked = alive[np.linspace(0, alive.size, min(size, alive.size), endpoint=False).astype(np.int64)]
+        return [self._objects.get(row) or self._build(row) for row in picked.tolist()]
+
     def expire(self, now_ms: int) -> list[str]:
         """Remove the disconnected clients whose session expired at or before `now_ms`; return their ids."""
         due = int(np.searchsorted(self._deadlines, now_ms, side="right"))
@@ -266,7 +305,6 @@ class Registry:
         client = self._objects.get(row)
         if client is not None:
             return client
-        assert self._built is not None, "a row without an object is a generated one"
         return self._built(row)
 
     def _grow(self) -> None:
@@ -333,3 +371,7 @@ class Registry:
             return np.zeros(self._size, dtype=np.bool_)
         result: Mask = column[: self._size] == code
         return result
+
+
+def _no_population(row: int) -> Client:
+    raise AssertionError(f"row {row} has no object and there is no generated population")
