@@ -58,4 +58,4 @@ fuzz: $(STAMP) ## deep schemathesis pass: 1000 examples per operation in process
 		tests/contract/test_contract_command.py::test_the_simulator_keeps_the_contract
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .schemathesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .schemathesis .cache
