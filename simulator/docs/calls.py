@@ -27,9 +27,11 @@ def _body(op: dict[str, Any]) -> Any:
     return next((example.get("value") for example in content.get("examples", {}).values()), None)
 
 
-def _operation(document: dict[str, Any], route: str, method: str) -> dict[str, Any] | None:
-    found: dict[str, Any] | None = document["paths"].get(route, {}).get(method)
-    return found
+def _earlier(document: dict[str, Any], route: str, method: str, why: str) -> Call:
+    """The sample request of `method route`, which a later sample needs (`why`, should it be missing)."""
+    if method not in document["paths"].get(route, {}):
+        raise ValueError(f"a request sample needs {method.upper()} {route}: {why}")
+    return call_of(document, route, method)[0]
 
 
 def call_of(document: dict[str, Any], route: str, method: str) -> tuple[Call, Prelude | None]:
@@ -49,10 +51,7 @@ def call_of(document: dict[str, Any], route: str, method: str) -> tuple[Call, Pr
             url = url.replace("{" + name + "}", str(value))
             continue
         collection = route.rsplit("/", 1)[0]
-        creator = _operation(document, collection, "post")
-        if creator is None:
-            raise ValueError(f"{method.upper()} {route}: no example for {name}, and no POST {collection}")
-        prelude = Prelude(call_of(document, collection, "post")[0], name)
+        prelude = Prelude(_earlier(document, collection, "post", f"{route} has no example of {name}"), name)
     body = _body(op)
     auth = _auth(document, op)
     call = Call(method.upper(), base + url, auth, body)
@@ -60,10 +59,8 @@ def call_of(document: dict[str, Any], route: str, method: str) -> tuple[Call, Pr
         login = next(
             path for path, item in document["paths"].items() if item.get("post", {}).get("operationId") == "login"
         )
-        prelude = Prelude(call_of(document, login, "post")[0], "token")
-    elif body is None and "requestBody" in op and op["requestBody"].get("required"):
-        if _operation(document, route, "get") is None:
-            raise ValueError(f"{method.upper()} {route}: no example body, and no GET {route}")
-        prelude = Prelude(call_of(document, route, "get")[0], None)
+        prelude = Prelude(_earlier(document, login, "post", f"{route} takes only a bearer token"), "token")
+    elif body is None and op.get("requestBody", {}).get("required"):
+        prelude = Prelude(_earlier(document, route, "get", f"{method.upper()} {route} has no example body"), None)
         call = Call(method.upper(), base + url, auth, piped=True)
     return call, prelude

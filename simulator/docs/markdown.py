@@ -78,6 +78,4 @@ def _inline(children: Sequence[Token]) -> str:
             out.append(f"]({links.pop()})")
         elif child.type in ("softbreak", "hardbreak"):
             out.append(" ")
-        elif child.type == "html_inline":
-            out.append(_SPECIAL.sub(r"\\\1", child.content))
     return "".join(out).strip()

@@ -5,9 +5,6 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
-from simulator.docs import write
 from simulator.docs.markdown import code_span, html, markdown
 
 DESCRIPTION = """**Simulator only: the `Prefer` header.** Read on *every* call.
@@ -16,13 +13,6 @@ DESCRIPTION = """**Simulator only: the `Prefer` header.** Read on *every* call.
 - see [the guide](guide.html).
 
 Text with <b>tags</b> and <script>alert(1)</script>."""
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    write(out)
-    return out
 
 
 def test_html_renders_emphasis_code_lists_and_links() -> None:
