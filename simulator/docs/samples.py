@@ -65,8 +65,9 @@ def _variable(prelude: Prelude | None) -> str:
     return prelude.field or (last if last.isidentifier() else "previous")
 
 
-def _curl_command(call: Call, verbose: bool, variable: str) -> str:
-    parts = ["curl", "-i" if verbose else "-s"]
+def _curl_command(call: Call, shown: bool, variable: str) -> str:
+    """One curl command; `-i` on the one whose answer the sample shows (status line first), `-s` on an earlier one."""
+    parts = ["curl", "-i" if shown else "-s"]
     if call.auth == "basic":
         parts.append(f"-u {APP_ID}:{APP_SECRET}")
     elif call.auth == "bearer":
