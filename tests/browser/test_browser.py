@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -28,6 +29,7 @@ def test_the_reference_shows_every_operation_and_client_field(browser: WebDriver
     site = tmp_path / "site"
     write(site)
     browser.get((site / "index.html").as_uri())
+    browser.find_element(By.CSS_SELECTOR, "nav a[href='clients.html']").click()
     for operation in _client_operations():
         section = browser.find_element(By.ID, f"op-{operation}")
         assert section.is_displayed(), operation
@@ -43,6 +45,55 @@ def test_the_reference_shows_every_operation_and_client_field(browser: WebDriver
     browser.find_element(By.CSS_SELECTOR, "nav a[href='#op-kickClient']").click()
     assert browser.save_screenshot(str(tmp_path / "reference.png"))
     assert (tmp_path / "reference.png").stat().st_size > 10_000
+
+
+SOURCE_SHOWN = """
+const shown = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+while (walker.nextNode()) {
+  const node = walker.currentNode;
+  if (node.parentElement.closest("code, pre, script, style")) continue;
+  if (node.textContent.includes("**") || node.textContent.includes("`")) shown.push(node.textContent);
+}
+return shown;
+"""
+
+
+def _shown(browser: WebDriver, selector: str) -> list[str]:
+    return [
+        str(e.get_attribute("data-operation-id"))
+        for e in browser.find_elements(By.CSS_SELECTOR, selector)
+        if e.is_displayed()
+    ]
+
+
+def test_the_reference_shows_no_markdown_source_and_filters_operations(browser: WebDriver, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write(site)
+    for page in ("index.html", "clients.html", "emqx5.html", "control.html"):
+        browser.get((site / page).as_uri())
+        assert browser.execute_script(SOURCE_SHOWN) == [], page
+    browser.get((site / "index.html").as_uri())
+    assert browser.find_element(By.CSS_SELECTOR, "#ref-clients strong").text.startswith("Simulator only")
+    assert browser.save_screenshot(str(tmp_path / "reference-index.png"))
+    browser.get((site / "clients.html").as_uri())
+    everything = _shown(browser, "section.operation")
+    assert len(everything) == len(_client_operations())
+    search = browser.find_element(By.ID, "filter")
+    search.send_keys("kick")
+    assert _shown(browser, "section.operation") == ["kickClient", "bulkKick"]
+    assert len([a for a in browser.find_elements(By.CSS_SELECTOR, "nav a[data-search]") if a.is_displayed()]) == 2
+    assert browser.save_screenshot(str(tmp_path / "reference-filtered.png"))
+    search.clear()
+    search.send_keys("subscriptions_cnt GET")  # a response field and a method: the operations that show the client
+    assert _shown(browser, "section.operation") == ["listClients", "getClient"]
+    search.send_keys(" nothing-like-this")
+    assert _shown(browser, "section.operation") == []
+    assert browser.find_element(By.ID, "no-match").is_displayed()
+    search.clear()
+    search.send_keys("x")
+    search.send_keys(Keys.BACKSPACE)
+    assert _shown(browser, "section.operation") == everything
 
 
 def test_swagger_ui_lists_every_operation_and_tries_a_list_call(browser: WebDriver, tmp_path: Path) -> None:

@@ -10,25 +10,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator import spec
 from simulator.cli import main
-from simulator.docs import resolve, write
+from simulator.docs import CONTRACTS
+from simulator.docs.codes import error_codes
+from simulator.docs.markdown import html, markdown
+from simulator.docs.reference import resolved
 
-SPECS = [(spec.CLIENTS_SPEC, "clients"), (spec.EMQX5_SPEC, "emqx5"), (spec.CONTROL_SPEC, "control")]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    write(out)
-    return out
+SPECS = [(path, slug) for path, slug, _ in CONTRACTS]
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _operations(path: Path) -> list[tuple[str, str, dict[str, object], list[dict[str, object]]]]:
-    document = spec.load(path)
-    resolved = resolve(document, document, path.parent)
     found = []
-    for route, item in resolved["paths"].items():
+    for route, item in resolved(path)["paths"].items():
         for method in ("get", "put", "post", "delete"):
             if method in item:
                 op = item[method]
@@ -97,15 +91,27 @@ class _Cells(HTMLParser):
             self._text += data
 
 
-def test_html_covers_every_operation_parameter_and_field(site: Path) -> None:
+@pytest.mark.parametrize(("path", "slug"), SPECS)
+def test_each_contract_has_a_page_with_every_operation_parameter_and_field(site: Path, path: Path, slug: str) -> None:
     cells = _Cells()
-    cells.feed((site / "index.html").read_text(encoding="utf-8"))
-    for path, _ in SPECS:
-        expected = {(str(op["operationId"]), method, route) for method, route, op, _ in _operations(path)}
-        assert expected <= set(cells.operations)
-        names = _expected_names(path) - {str(op["operationId"]) for _, _, op, _ in _operations(path)}
-        assert names - cells.names == set(), f"{path.name}: missing from index.html"
-    assert len(cells.operations) == sum(len(_operations(path)) for path, _ in SPECS)
+    cells.feed((site / f"{slug}.html").read_text(encoding="utf-8"))
+    expected = {(str(op["operationId"]), method, route) for method, route, op, _ in _operations(path)}
+    assert set(cells.operations) == expected
+    assert len(cells.operations) == len(expected)
+    names = _expected_names(path) - {str(op["operationId"]) for _, _, op, _ in _operations(path)}
+    assert names - cells.names == set(), f"{path.name}: missing from {slug}.html"
+
+
+def test_the_pages_link_to_each_other(site: Path) -> None:
+    pages = ["index.html", *(f"{slug}.html" for _, slug in SPECS)]
+    for page in pages:
+        links = set(re.findall(r'href="([^"#]+\.html)"', (site / page).read_text(encoding="utf-8")))
+        assert links == set(pages), page
+    for _, slug in SPECS:
+        text = (site / f"{slug}-api.md").read_text(encoding="utf-8")
+        assert set(re.findall(r"\]\(([a-z0-9]+-api\.md)\)", text)) == {f"{s}-api.md" for _, s in SPECS} - {
+            f"{slug}-api.md"
+        }
 
 
 @pytest.mark.parametrize(("path", "slug"), SPECS)
@@ -124,9 +130,9 @@ def test_markdown_keeps_the_published_documents_style(site: Path) -> None:
     text = (site / "clients-api.md").read_text(encoding="utf-8")
     assert "| data[].clientid | String | Client identifier. |" in text
     assert "| meta.hasnext | Boolean | Whether a later page holds at least one client. |" in text
-    assert "curl -u app_id:app_secret -X GET {api}/clients" in text
+    assert "curl -i -u app_id:app_secret -X GET http://127.0.0.1:18083/api/v5/clients\n" in text
     subscribe = """-X POST -H 'Content-Type: application/json' -d '{"topic": "t/a", "qos": 1}'"""
-    assert f"curl -u app_id:app_secret {subscribe} {{api}}/clients/client_1/subscribe" in text
+    assert f"curl -i -u app_id:app_secret {subscribe} http://127.0.0.1:18083/api/v5/clients/client_1/subscribe" in text
     for code in ("BAD_REQUEST", "INVALID_PARAMETER", "CLIENTID_NOT_FOUND", "AUTHORIZATION_HEADER_ERROR",
                  "BAD_API_KEY_OR_SECRET", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"):  # fmt: skip
         assert f"`{code}`" in text
@@ -134,15 +140,16 @@ def test_markdown_keeps_the_published_documents_style(site: Path) -> None:
 
 
 def test_html_needs_no_network(site: Path) -> None:
-    html = (site / "index.html").read_text(encoding="utf-8")
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
-    assert "<script" not in html
+    for page in site.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), page.name
+        assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", html), page.name
 
 
 def test_specs_are_written_whole_for_client_generators(site: Path) -> None:
     for _, slug in SPECS:
         as_json = json.loads((site / "openapi" / f"{slug}.json").read_text(encoding="utf-8"))
-        as_yaml = yaml.safe_load((site / "openapi" / f"{slug}.yaml").read_text(encoding="utf-8"))
+        as_yaml = yaml.load((site / "openapi" / f"{slug}.yaml").read_text(encoding="utf-8"), Loader=LOADER)
         assert as_json == as_yaml
         assert "$ref" not in json.dumps(as_json)
         from openapi_spec_validator import validate
@@ -156,3 +163,15 @@ def test_generation_is_deterministic(tmp_path: Path, site: Path) -> None:
     for path in sorted(site.rglob("*")):
         if path.is_file():
             assert (again / path.relative_to(site)).read_bytes() == path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize(("path", "slug"), SPECS)
+def test_each_error_code_is_shown_once_with_its_own_explanation(site: Path, path: Path, slug: str) -> None:
+    codes = error_codes(resolved(path))
+    page = (site / f"{slug}.html").read_text(encoding="utf-8")
+    table = page[page.index('<table class="errors">') : page.index("</table>", page.index('<table class="errors">'))]
+    shown = re.findall(r"<tr><td>(\d+)</td><td><code>([A-Z_]+)</code></td><td>(.*?)</td></tr>", table, flags=re.S)
+    assert shown == [(str(row.status), row.code, str(html(row.when))) for row in codes]
+    text = (site / f"{slug}-api.md").read_text(encoding="utf-8")
+    for row in codes:
+        assert f"| {row.status} | `{row.code}` | {markdown(row.when, cell=True)} |" in text
