@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from simulator.cache import ByteCache
 from simulator.config import Config
@@ -15,6 +16,9 @@ from simulator.journal import Journal
 from simulator.scenarios import Catalog, Scenario, ScenarioError, setup_for
 from simulator.service import Simulation
 from simulator.tokens import Logins
+
+if TYPE_CHECKING:
+    from simulator.durable import Durable
 
 
 @dataclass
@@ -29,6 +33,8 @@ class Deployment:
     cache: ByteCache
     logins: Logins | None = None
     """The dashboard's user and its sessions, where the emulated API has `POST /login`."""
+    durable: Durable | None = None
+    """Its state file and change log (`--state-file`): every answer waits until the changes before it are durable."""
 
     @classmethod
     def start(

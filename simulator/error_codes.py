@@ -19,6 +19,7 @@ from simulator.domain.errors import (
 )
 from simulator.domain.snapshot import InvalidState
 from simulator.scenarios import ScenarioError, UnknownScenario
+from simulator.state_file import StoreFailed
 from simulator.tokens import LoginFailed, PasswordMismatch, UserNotFound, WrongTokenOrUsername
 
 
@@ -105,6 +106,7 @@ DOMAIN_ERRORS: Mapping[type[DomainError], Code] = {
     UserNotFound: Code(404, "USER_NOT_FOUND"),
     PasswordMismatch: Code(400, "ERROR_PWD_NOT_MATCH"),
     ScenarioError: INVALID_PARAMETER,
+    StoreFailed: Code(503, "SERVICE_UNAVAILABLE"),
 }
 """Errors the simulation raises; a kind not listed (nor any of its bases) is a 400 `BAD_REQUEST`. An unknown node
 is a 500 `NODE_DOWN`, as EMQX 5 answers it (`emqx_mgmt_api_clients`)."""

@@ -97,6 +97,8 @@ class Pipeline:
         if scope["type"] != "http":
             return
         started, at = time.perf_counter(), self.deployment.simulation.clock.now_ms()
+        if self.deployment.durable is not None:
+            send = self.deployment.durable.guard(send)
         headers = _read_headers(scope["headers"])
         raw_path = scope.get("raw_path")
         route = self.table.route(raw_path.decode("latin-1") if raw_path else scope["path"])

@@ -24,6 +24,8 @@ from simulator.domain.subscription import SubscribeRequest, Subscription, check_
 
 Check = Callable[[SubscribeRequest], None]
 """The rules a subscription is checked against (the Cloud contract's, or EMQX 5's)."""
+Recorder = Callable[[dict[str, Any]], None]
+"""Told of each change, as plain data, just before it is made (`simulator.durable` logs it); raising refuses it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class Simulation:
         self.propagation = Propagation(spec.seed)
         """How long kicks and subscription changes take to be seen (none by default)."""
         self._seen_at_ms: int | None = None
+        self.recorder: Recorder | None = None
         self._install(
             Setup(spec, churn, scenario), Registry(population=build(spec, progress), progress=progress), spec.now_ms
         )
@@ -69,6 +72,16 @@ class Simulation:
     @property
     def spec(self) -> PopulationSpec:
         return self._setup.spec
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Every method holds it: held around several calls, nothing changes between them."""
+        return self._lock
+
+    def _record(self, change: dict[str, Any], at_ms: int) -> None:
+        """Tell the recorder of a change made at `at_ms`, after the clock has been seen up to `tick`."""
+        if self.recorder is not None:
+            self.recorder({**change, "at": at_ms, "tick": self._last_tick_ms})
 
     def _install(self, setup: Setup, registry: Registry, last_tick_ms: int) -> None:
         self.propagation.clear()
@@ -101,6 +114,7 @@ class Simulation:
         with self._lock:
             now = self._tick()
             self._find(clientid)
+            self._record({"op": "kick", "clientid": clientid}, now)
             self._submit(now, lambda: self._registry.remove(clientid))
 
     def subscribe(self, clientid: str, request: SubscribeRequest, check: Check = check_subscribe) -> Subscription:
@@ -143,17 +157,21 @@ class Simulation:
         with self._lock:
             now = self._tick()
             gone = list(clientids)
+            self._record({"op": "kick_many", "clientids": gone}, now)
             self._submit(now, lambda: self._registry.remove_many(gone))
 
     def clear_authorization_cache(self, clientid: str) -> None:
         with self._lock:
             now = self._tick()
-            self._find(clientid, keep=True).authz_cleared_at_ms = now
+            client = self._find(clientid, keep=True)
+            self._record({"op": "authz_clear", "clientid": clientid}, now)
+            client.authz_cleared_at_ms = now
 
     def set_keepalive(self, clientid: str, interval: int) -> tuple[Client, Revision]:
         with self._lock:
             now = self._tick()
             client = self._find(clientid, keep=True)
+            self._record({"op": "keepalive", "clientid": clientid, "interval": interval}, now)
             client.identity = replace(client.identity, keepalive=interval)
             self._registry.add(client)
             return client, Revision(now)
@@ -171,6 +189,8 @@ class Simulation:
         with self._lock:
             now = self._tick()
             node = self._find(clientid).identity.node
+            made = [[request.topic, asdict(request.opts)] for request in requests]
+            self._record({"op": "subscribe", "clientid": clientid, "subscriptions": made}, now)
 
             def change() -> None:
                 client = self._registry.touch(clientid)
@@ -192,6 +212,7 @@ class Simulation:
         with self._lock:
             now = self._tick()
             self._find(clientid)
+            self._record({"op": "unsubscribe", "clientid": clientid, "topics": list(topics)}, now)
 
             def change() -> None:
                 client = self._registry.touch(clientid)
@@ -229,21 +250,26 @@ class Simulation:
         spec = setup.spec
         registry = Registry(population=build(spec))
         with self._lock:
+            self._record({"op": "regenerate", "setup": setup.data()}, self.clock.now_ms())
             self._install(setup, registry, spec.now_ms)
             self._tick()
 
     def advance(self, seconds: float) -> int:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
         with self._lock:
-            self.clock.advance(seconds)
-            return self._tick()
+            return self.set_clock(self.clock.now_ms() + int(seconds * 1000))
 
     def set_clock(self, at_ms: int | None = None, frozen: bool | None = None) -> int:
         with self._lock:
-            if at_ms is not None:
-                self.clock.set(at_ms)
-            if frozen is True:
+            now_ms = self.clock.now_ms() if at_ms is None else at_ms
+            stays = self.clock.is_frozen if frozen is None else frozen
+            self._record({"op": "clock", "now_ms": now_ms, "frozen": stays}, now_ms)
+            self.clock.set(now_ms)
+            if stays:
                 self.clock.freeze()
-            elif frozen is False:
+                self.clock.set(now_ms)  # exactly the instant recorded, however long freezing took
+            else:
                 self.clock.resume()
             return self._tick()
 
@@ -256,9 +282,7 @@ class Simulation:
             removed, kept = self._registry.changes()
             return {
                 "format": FORMAT,
-                "scenario": setup.scenario,
-                "spec": {**asdict(setup.spec), "explicit": [dict(item) for item in setup.spec.explicit]},
-                "churn": None if setup.churn is None else asdict(setup.churn),
+                **setup.data(),
                 "clock": {"now_ms": now, "frozen": self.clock.is_frozen},
                 "last_tick_ms": self._last_tick_ms,
                 "removed": removed,
@@ -271,6 +295,7 @@ class Simulation:
 
         setup, registry, clock, last_tick = read_state(data)
         with self._lock:
+            self._record({"op": "import", "state": data}, clock["now_ms"])
             self.clock.set(clock["now_ms"])
             if clock["frozen"]:
                 self.clock.freeze()
