@@ -3,9 +3,11 @@ files holds every change answered 2xx, and none half made."""
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import random
 import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -252,3 +254,46 @@ def test_every_answered_change_survives_a_sigkill(server: Server, seed: int) -> 
         for worker in workers:
             _check(http, server.dialect, worker, [worker.clients] + ([worker.waiting[2]] if worker.waiting else []))
         assert http.get("/_sim/clock").json()["now_ms"] in instants[-2:]
+
+
+def _damage_last_frame(wal: Path, how: str) -> None:
+    """Cut the last frame of SQLite's write-ahead log in half, or flip a byte of it: what a crash mid-write leaves."""
+    data = bytearray(wal.read_bytes())
+    page_size, salts = struct.unpack(">I", data[8:12])[0], data[16:24]
+    frame = 24 + page_size
+    last = None
+    offset = 32
+    while offset + frame <= len(data) and data[offset + 8 : offset + 16] == salts:
+        last, offset = offset, offset + frame
+    assert last is not None, "the log holds no frame"
+    if how == "cut":
+        del data[last + 24 + page_size // 2 :]
+    else:
+        data[last + 24 + page_size // 2] ^= 0xFF
+    wal.write_bytes(bytes(data))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("server", "how"), [("cloud", "cut"), ("emqx5", "flip")], indirect=["server"])
+def test_a_torn_last_write_is_dropped_and_every_whole_change_kept(
+    server: Server, how: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    workers, instants, threads, stop = _start_storm(server.base, server.dialect, 7)
+    _after_changes(workers, 20)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=20)
+    owned = {clientid for worker in workers for clientid in worker.clients}
+    with httpx.Client(base_url=server.base, auth=AUTH) as http:
+        last = next(c for c in _listed(http, server.dialect, connected=True) if c not in owned)
+        assert http.delete(f"/clients/{last}").status_code == 204
+    _kill(server, [])
+    _damage_last_frame(server.state.with_name(server.state.name + ".log.sqlite-wal"), how)
+    caplog.set_level(logging.WARNING, logger="emqx_sim")
+    with _restarted(server.state, server.dialect) as http:
+        torn = [record.getMessage() for record in caplog.records if "cut short by a crash" in record.getMessage()]
+        assert len(torn) == 1 and str(server.state) in torn[0]
+        assert http.get(f"/clients/{last}").status_code == 200, "the kick of the torn write was made"
+        for worker in workers:
+            _check(http, server.dialect, worker, [worker.clients])
+        assert http.get("/_sim/clock").json()["now_ms"] == instants[-1]
