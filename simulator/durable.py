@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("emqx_sim")
 COMPACT_AFTER = 10_000
-"""Changes logged after which the log is folded into a new snapshot."""
+"""Changes logged after which the log is folded into a new snapshot (or as many as the snapshot has clients and
+clientids, when more: a snapshot costs as much as it holds, so its cost is spread over as many changes)."""
 SERVICE_UNAVAILABLE = Code(503, "SERVICE_UNAVAILABLE")
 SCHEMA = "CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY, body BLOB NOT NULL, crc INTEGER NOT NULL)"
 
@@ -52,6 +53,7 @@ class Durable:
         """The last change logged (committed or not)."""
         self._committed = 0
         self._snapshot_seq = 0
+        self._snapshot_size = 0
         self._failure: str | None = None
         self._flushing: asyncio.Future[None] | None = None
         self._compacting: asyncio.Task[None] | None = None
@@ -190,7 +192,7 @@ class Durable:
             self._compacting is None
             and self._failure is None
             and simulation is not None
-            and self._seq - self._snapshot_seq >= COMPACT_AFTER
+            and self._seq - self._snapshot_seq >= max(COMPACT_AFTER, self._snapshot_size)
             and not len(simulation.propagation)  # a change still to be seen is in no snapshot: keep the log whole
         ):
             self._compacting = asyncio.ensure_future(self._compact(simulation))
@@ -213,7 +215,7 @@ class Durable:
         except (sqlite3.Error, OSError) as error:
             self._fail(error)
             return
-        self._snapshot_seq = upto
+        self._snapshot_seq, self._snapshot_size = upto, len(data["clients"]) + len(data["removed"])
 
     def _fail(self, error: Exception) -> None:
         self._failure = f"the state cannot be kept in {self.path}: {error}"
