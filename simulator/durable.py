@@ -1,11 +1,4 @@
-"""The durable state of one deployment (`--state-file`): a snapshot file and a change log, every change in the log
-before it is answered, both read back at start.
-
-The log is SQLite in WAL mode, `synchronous=FULL`, beside the state file (`<state file>.log.sqlite`, with SQLite's
-`-wal` and `-shm`). Changes are logged as the simulation makes them, as plain data (`Simulation.recorder`), and
-written by one thread in group commits: a commit takes every change made while the one before it was syncing,
-and an answer waits, without holding the event loop, for the commit that holds every change made before it.
-"""
+"""The durable state of one deployment (`--state-file`): its snapshot file and change log, and their group commits."""
 
 from __future__ import annotations
 
@@ -42,7 +35,12 @@ SCHEMA = "CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY, body BLOB
 
 class Durable:
     """The state file at `path` and its change log, for one deployment: `replay` loads both into the deployment and
-    logs its changes from then on, `flushed` waits until they are durable, `close` folds the log into the file."""
+    logs its changes from then on, `flushed` waits until they are durable, `close` folds the log into the file.
+
+    The log is SQLite in WAL mode, `synchronous=FULL`, beside the state file (`<state file>.log.sqlite`). Changes
+    are logged as the simulation makes them, as plain data (`Simulation.recorder`), and written by one thread in
+    group commits: a commit takes every change made while the one before it was syncing, and an answer waits,
+    without holding the event loop, for the commit that holds every change made before it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -65,11 +63,7 @@ class Durable:
         """Load the snapshot, make every change of the log after it again, write a new snapshot, and log every
         change of the deployment from now on; the number of changes made again. Raises `InvalidState` naming the
         file when the snapshot is wrong."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = self._db = sqlite3.connect(self.log_path, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute(SCHEMA)
+        db = self._db = self._open()
         _, frames, _ = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         torn = wal.torn_bytes(self.log_path.with_name(self.log_path.name + "-wal"), max(frames, 0))
         if torn:
@@ -142,14 +136,16 @@ class Durable:
 
         return guarded
 
-    def close(self) -> bool:
-        """Fold the log into a new snapshot (unless the log failed: then the file and the log are left as they were)
-        and close it; whether the snapshot was written. Changes still waiting to be seen are made first."""
+    def close(self, fold: bool = True) -> bool:
+        """Fold the log into a new snapshot (unless the log failed, or not `fold`: then the file and the log are left
+        as they are) and close it; whether the snapshot was written. Changes still waiting to be seen are made
+        first."""
         self._writer.shutdown(wait=True)
         if self._db is None:
             return False
         simulation = self._simulation
-        if self._failure is None and simulation is not None:
+        fold = fold and self._failure is None and simulation is not None
+        if fold and simulation is not None:
             self._flush()
             with simulation.lock:
                 simulation.propagation.apply_due(2**62)
@@ -157,7 +153,24 @@ class Durable:
             self._snapshot(data, upto)
         self._db.close()
         self._db = None
-        return self._failure is None
+        return fold and self._failure is None
+
+    def _open(self) -> sqlite3.Connection:
+        """The log, locked for this simulator alone until it closes: two simulators writing one state file would
+        each overwrite what the other keeps, so a second one is refused."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.log_path, isolation_level=None, check_same_thread=False, timeout=1)
+        try:
+            db.execute("PRAGMA locking_mode=EXCLUSIVE")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("BEGIN EXCLUSIVE")
+            db.execute(SCHEMA)
+            db.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            db.close()
+            raise StoreFailed(f"{self.log_path} cannot be opened ({error}): is another simulator using it?") from None
+        return db
 
     def _changes(self, rows: list[tuple[int, bytes, int]]) -> list[tuple[int, dict[str, Any]]]:
         """The changes of `rows` after the snapshot, up to the first whose checksum is wrong."""

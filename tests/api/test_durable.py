@@ -6,7 +6,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from simulator import durable as durables
 from simulator.app import create_app
 from simulator.durable import Durable
+from simulator.state_file import StoreFailed
 from tests.conftest import API, AUTH, make_config
 
 SIM = f"{API}/_sim"
@@ -22,13 +23,16 @@ SIM = f"{API}/_sim"
 
 @contextmanager
 def _started(state: Path, **overrides: Any) -> Iterator[tuple[Any, Durable]]:
-    """The simulator started from `state` and its log, as `emqx-sim serve --state-file` starts it. Left without
-    `close`, as a crash leaves it, unless the caller closes it."""
+    """The simulator started from `state` and its log, as `emqx-sim serve --state-file` starts it. Left as a crash
+    leaves it (the log not folded into the state file) unless the caller closes it."""
     app = create_app(make_config(state_file=state, **overrides))
     durable = Durable(state)
     durable.replay(app.deployment)
-    with app.test_client() as client:
-        yield client, durable
+    try:
+        with app.test_client() as client:
+            yield client, durable
+    finally:
+        durable.close(fold=False)
 
 
 def _ok(response: Any) -> Any:
@@ -95,8 +99,8 @@ def test_the_log_is_folded_into_the_state_file_as_it_grows(tmp_path: Path, monke
             _ok(client.post(f"{API}/clients/client_1/subscribe", auth=AUTH, json={"topic": f"t/{n}"}))
         before = _state(client)
         folded = json.loads(state.read_text(encoding="utf-8"))["log_seq"]
-        with sqlite3.connect(log) as db:
-            kept = [seq for (seq,) in db.execute("SELECT seq FROM changes")]
+    with closing(sqlite3.connect(log)) as db:
+        kept = [seq for (seq,) in db.execute("SELECT seq FROM changes")]
     assert folded >= 5 and all(seq > folded for seq in kept) and len(kept) <= 12 - folded
     with _started(state) as (client, _):
         assert _state(client) == before
@@ -126,7 +130,7 @@ def test_a_change_whose_checksum_fails_is_dropped_with_every_later_one(
     with _started(state) as (client, _):
         _ok(client.delete(f"{API}/clients/client_1", auth=AUTH))
         _ok(client.delete(f"{API}/clients/mqttx_07cb8109", auth=AUTH))
-    with sqlite3.connect(tmp_path / "state.json.log.sqlite") as db:
+    with closing(sqlite3.connect(tmp_path / "state.json.log.sqlite", isolation_level=None)) as db:
         first = min(seq for (seq,) in db.execute("SELECT seq FROM changes"))
         db.execute(
             "UPDATE changes SET body = CAST(replace(body, 'client_1', 'client_2') AS BLOB) WHERE seq = ?", (first,)
@@ -138,3 +142,14 @@ def test_a_change_whose_checksum_fails_is_dropped_with_every_later_one(
         ]
         assert client.get(f"{API}/clients/client_1", auth=AUTH).status_code == 200
         assert client.get(f"{API}/clients/mqttx_07cb8109", auth=AUTH).status_code == 200
+
+
+def test_a_second_simulator_on_the_same_state_file_is_refused(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    with _started(state) as (client, _):
+        _ok(client.delete(f"{API}/clients/client_1", auth=AUTH))
+        with pytest.raises(StoreFailed, match="is another simulator using it"):
+            Durable(state).replay(create_app(make_config(state_file=state)).deployment)
+        assert client.get(f"{API}/clients/client_1", auth=AUTH).status_code == 404
+    with _started(state) as (client, _):
+        assert client.get(f"{API}/clients/client_1", auth=AUTH).status_code == 404
