@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.types import Message, Send
 
 from simulator import replay, wal
-from simulator.domain.snapshot import InvalidState
+from simulator.domain.snapshot import InvalidState, client_to_data
 from simulator.error_codes import Code
 from simulator.responses import respond_error
 from simulator.service import Simulation
@@ -196,6 +196,8 @@ class Durable:
             self._db.execute("COMMIT")
         except (sqlite3.Error, OSError) as error:
             self._fail(error)
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
             return
         self._committed = batch[-1][0]
 
@@ -211,21 +213,38 @@ class Durable:
             self._compacting = asyncio.ensure_future(self._compact(simulation))
 
     async def _compact(self, simulation: Simulation) -> None:
+        """Fold the log into a new snapshot. Only copying the changed clients holds the event loop: they are made into
+        data and written on other threads, and the log's writer is not kept from its commits meanwhile."""
         try:
             with simulation.lock:
-                data, upto = simulation.export_state(), self._seq
-            await asyncio.get_running_loop().run_in_executor(self._writer, self._snapshot, data, upto)
+                (state, kept), upto = simulation.export_parts(), self._seq
+            loop = asyncio.get_running_loop()
+            data = await loop.run_in_executor(None, lambda: {**state, "clients": [client_to_data(c) for c in kept]})
+            if await loop.run_in_executor(None, self._write, data, upto):
+                await loop.run_in_executor(self._writer, self._forget, data, upto)
         finally:
             self._compacting = None
 
     def _snapshot(self, data: dict[str, Any], upto: int) -> None:
-        """Write the snapshot holding every change up to `upto`, then drop them from the log."""
-        assert self._db is not None
+        if self._write(data, upto):
+            self._forget(data, upto)
+
+    def _write(self, data: dict[str, Any], upto: int) -> bool:
+        """Write the snapshot holding every change up to `upto`; whether it was written."""
         try:
             save_state({**data, LOG_SEQ: upto}, self.path)
+        except OSError as error:
+            self._fail(error)
+            return False
+        return True
+
+    def _forget(self, data: dict[str, Any], upto: int) -> None:
+        """Drop the changes up to `upto` from the log, now that the snapshot `data` holds them (writer's thread)."""
+        assert self._db is not None
+        try:
             self._db.execute("DELETE FROM changes WHERE seq <= ?", (upto,))
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except (sqlite3.Error, OSError) as error:
+        except sqlite3.Error as error:
             self._fail(error)
             return
         self._snapshot_seq, self._snapshot_size = upto, len(data["clients"]) + len(data["removed"])
@@ -233,6 +252,3 @@ class Durable:
     def _fail(self, error: Exception) -> None:
         self._failure = f"the state cannot be kept in {self.path}: {error}"
         log.error("%s; every request is refused until the simulator is restarted", self._failure)
-        if self._db is not None and self._db.in_transaction:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.execute("ROLLBACK")

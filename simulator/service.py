@@ -277,18 +277,17 @@ class Simulation:
     def export_state(self) -> dict[str, Any]:
         """The state as the spec the population is generated from, the generated clients that are gone, and
         every client that differs from its generated self (a million untouched clients take a few bytes)."""
+        state, kept = self.export_parts()
+        return {**state, "clients": [client_to_data(client) for client in kept]}
+
+    def export_parts(self) -> tuple[dict[str, Any], list[Client]]:
+        """`export_state` without its `clients`, and copies of them to make into data later, away from the lock."""
         with self._lock:
             now = self._tick()
-            setup = self._setup
             removed, kept = self._registry.changes()
-            return {
-                "format": FORMAT,
-                **setup.data(),
-                "clock": {"now_ms": now, "frozen": self.clock.is_frozen},
-                "last_tick_ms": self._last_tick_ms,
-                "removed": removed,
-                "clients": [client_to_data(client) for client in kept],
-            }
+            clock = {"now_ms": now, "frozen": self.clock.is_frozen}
+            state = {"format": FORMAT, **self._setup.data(), "clock": clock, "last_tick_ms": self._last_tick_ms}
+            return {**state, "removed": removed}, [clients.copy(client) for client in kept]
 
     def import_state(self, data: Any) -> None:
         """Replace the whole state with an exported one; nothing changes unless all of it is valid."""
