@@ -63,7 +63,16 @@ class Durable:
         """Load the snapshot, make every change of the log after it again, write a new snapshot, and log every
         change of the deployment from now on; the number of changes made again. Raises `InvalidState` naming the
         file when the snapshot is wrong."""
-        db = self._db = self._open()
+        self._db = self._open()
+        try:
+            return self._load(deployment)
+        except BaseException:
+            self.close(fold=False)
+            raise
+
+    def _load(self, deployment: Deployment) -> int:
+        db = self._db
+        assert db is not None
         _, frames, _ = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         torn = wal.torn_bytes(self.log_path.with_name(self.log_path.name + "-wal"), max(frames, 0))
         if torn:
@@ -76,6 +85,7 @@ class Durable:
         simulation = deployment.simulation
         data = read_state_file(self.path)
         rows = db.execute("SELECT seq, body, crc FROM changes ORDER BY seq").fetchall()
+        last = max([0] + [seq for seq, _, _ in rows])
         if data is None and rows:
             log.warning("%s: no state file %s beside it: its changes are ignored", self.log_path, self.path)
             rows = []
@@ -86,7 +96,7 @@ class Durable:
                 raise InvalidState(f"{self.path}: {LOG_SEQ}", "expected an integer")
             self._snapshot_seq = seq
         made = replay.replay(simulation, self._changes(rows))
-        self._seq = self._committed = max([self._snapshot_seq] + [seq for seq, _, _ in rows])
+        self._seq = self._committed = max(self._snapshot_seq, last)
         self._simulation = simulation
         self._snapshot(simulation.export_state(), self._seq)
         if self._failure is not None:

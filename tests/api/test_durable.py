@@ -14,6 +14,7 @@ import pytest
 
 from simulator import durable as durables
 from simulator.app import create_app
+from simulator.domain.snapshot import InvalidState
 from simulator.durable import Durable
 from simulator.state_file import StoreFailed
 from tests.conftest import API, AUTH, make_config
@@ -153,3 +154,32 @@ def test_a_second_simulator_on_the_same_state_file_is_refused(tmp_path: Path) ->
         assert client.get(f"{API}/clients/client_1", auth=AUTH).status_code == 404
     with _started(state) as (client, _):
         assert client.get(f"{API}/clients/client_1", auth=AUTH).status_code == 404
+
+
+def test_a_log_without_its_state_file_is_ignored_and_started_afresh(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state = tmp_path / "state.json"
+    with _started(state) as (client, _):
+        _ok(client.delete(f"{API}/clients/client_1", auth=AUTH))
+    state.unlink()
+    caplog.set_level(logging.WARNING, logger="emqx_sim")
+    with _started(state) as (client, _):
+        assert [r.getMessage() for r in caplog.records] == [
+            f"{state}.log.sqlite: no state file {state} beside it: its changes are ignored"
+        ]
+        assert client.get(f"{API}/clients/client_1", auth=AUTH).status_code == 200
+        _ok(client.delete(f"{API}/clients/mqttx_07cb8109", auth=AUTH))
+    with _started(state) as (client, _):
+        assert client.get(f"{API}/clients/client_1", auth=AUTH).status_code == 200
+        assert client.get(f"{API}/clients/mqttx_07cb8109", auth=AUTH).status_code == 404
+
+
+def test_a_wrong_state_file_is_refused_and_leaves_the_log_free(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text('{"format": "emqx-sim-state/2", "spec": {}}', encoding="utf-8")
+    with pytest.raises(InvalidState, match=r"state\.json: spec"):
+        Durable(state).replay(create_app(make_config(state_file=state)).deployment)
+    state.unlink()
+    with _started(state) as (client, _):
+        assert client.get(f"{API}/clients/client_1", auth=AUTH).status_code == 200
