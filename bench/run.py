@@ -381,6 +381,50 @@ def scale(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Serv
     return results, [server], targets
 
 
+DURABLE_CLIENTS = 200_000
+"""Clients of the `--state-file` runs: enough that the kicks of a run never run out of clients."""
+
+
+def durability(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Server], list[Target]]:
+    """The change workloads in memory and with `--state-file` (each change durable before its answer)."""
+    clients = args.clients = max(args.clients, DURABLE_CLIENTS)
+    servers = [
+        simulator("emqx-sim", clients),
+        simulator("emqx-sim --state-file", clients, "--state-file", str(work / "state" / "state.json")),
+    ]
+    subscribe = ("POST", '{"topic": "bench/t", "qos": 1}')
+    results: list[Result] = []
+    try:
+        for server in servers:
+            server.start(free_port(), args.ready_timeout)
+            path = urllib.parse.urlsplit(server.base).path
+            ids = work / f"{len(results)}.txt"
+            lines = [f"{c['clientid']}\n" for c in clientids(server.base, clients // 2, ids)]
+            halves = (work / f"{len(results)}-load.txt", work / f"{len(results)}-single.txt")
+            halves[0].write_text("".join(lines[: len(lines) * 3 // 4]), encoding="utf-8")
+            halves[1].write_text("".join(lines[len(lines) * 3 // 4 :]), encoding="utf-8")
+            for name, url, script, extra in (
+                ("subscribe + unsubscribe", f"{server.base}/clients/client_1", BENCH / "subscribe.lua", ()),
+                ("subscribe, a new client each", server.base, BENCH / "vary.lua", (f"{path}/clients/%s/subscribe",
+                                                                                  *subscribe)),
+                ("kick, a new client each", server.base, BENCH / "vary.lua", (f"{path}/clients/%s", "DELETE", "")),
+            ):  # fmt: skip
+                files = [(str(half),) if extra else () for half in halves]
+                load = wrk(url, 32, args.seconds, script, (*extra, *files[0]))
+                single = wrk(url, 1, max(3, args.seconds // 2), script, (*extra, *files[1]))
+                results.append(Result(name, server.name, load["rps"], single["p50"], single["p99"], 0,
+                                      int(load["errors"] + single["errors"])))  # fmt: skip
+            server.stop()
+    finally:
+        for server in servers:
+            server.stop()
+    in_memory = {r.workload: r for r in results if r.server == "emqx-sim"}
+    for result in results:
+        if result.server != "emqx-sim" and in_memory[result.workload].requests_per_s:
+            result.ratios["emqx-sim"] = round(result.requests_per_s / in_memory[result.workload].requests_per_s, 2)
+    return results, servers, []
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=1000, help="simulated clients (1000; try 1000000)")
@@ -391,17 +435,25 @@ def main(argv: list[str] | None = None) -> int:
         "--baseline", type=Path, default=None, help="another checkout of emqx-sim to measure beside this one"
     )
     parser.add_argument("--out", type=Path, default=None, help="JSON results file (bench/results/latest[-scale].json)")
+    parser.add_argument(
+        "--state-file", action="store_true", help="only the change workloads, in memory and with --state-file"
+    )
     args = parser.parse_args(argv)
     scaled = args.clients >= SCALE_FROM
     out = args.out or BENCH / "results" / ("latest-scale.json" if scaled else "latest.json")
+    if args.state_file:
+        out = args.out or BENCH / "results" / "latest-state-file.json"
     ensure_tools()
     with tempfile.TemporaryDirectory(prefix="emqx-sim-bench-") as work:
-        results, servers, targets = (scale if scaled else compare)(args, Path(work))
+        run = durability if args.state_file else scale if scaled else compare
+        results, servers, targets = run(args, Path(work))
     print(f"\nclients: {args.clients:,}; wrk: 1 thread, 32 connections for req/s, 1 connection for p50/p99")
     if scaled:
         print("every request differs from the one before (a new client, or a new value in the query)")
     print()
     references = ["prism-static", "prism-dynamic", *([BASELINE] if args.baseline is not None else [])]
+    if args.state_file:
+        references = ["emqx-sim"]
     print("| workload | server | req/s | p50 ms | p99 ms | bytes | errors |" + "".join(f" x {n} |" for n in references))
     print("|---|---|---:|---:|---:|---:|---:|" + "---:|" * len(references))
     for r in results:

@@ -68,7 +68,8 @@ def create_app(config: Config, simulation: Simulation | None = None, progress: P
 
     limits = Limits(config.max_deployments, config.deployment_client_budget, config.deployment_ttl_s)
     credentials = Credentials(config.app_id, config.app_secret, logins)
-    deployments = Deployments(build(config, simulation, progress), config, credentials, logins, build, limits)
+    default = build(config, simulation, progress)
+    deployments = Deployments(default, config, credentials, logins, build, limits, state_file=config.state_file)
     settings = Settings(config.max_body_bytes, config.validate_responses)
     cors = CORSMiddleware(
         app=not_found,

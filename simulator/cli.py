@@ -7,6 +7,7 @@ import contextlib
 import gc
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -242,15 +243,13 @@ def serve(config: Config, no_progress: bool = False) -> int:
     from simulator.app import create_app
     from simulator.domain.errors import DomainError
     from simulator.progress import progress_bars
-    from simulator.state_file import load_state, save_state
 
     try:
         with progress_bars(enabled=not no_progress) as progress:
             app = create_app(config, progress=progress)
         simulation = app.deployment.simulation
-        if config.state_file is not None:
-            load_state(simulation, config.state_file)
-    except (DomainError, OSError) as error:
+        app.deployments.open()
+    except (DomainError, OSError, sqlite3.Error) as error:
         print(f"emqx-sim serve: {error}", file=sys.stderr)
         return 2
     # The population lives as long as the process: keep the garbage collector's full passes from walking it
@@ -269,7 +268,6 @@ def serve(config: Config, no_progress: bool = False) -> int:
     signal.signal(signal.SIGTERM, lambda *_: None)
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.run(app, host=config.host, port=config.port, log_level=config.log_level)
-    if config.state_file is not None:
-        save_state(simulation, config.state_file)
+    if app.deployments.close():
         print(f"State saved to {config.state_file}", flush=True)
     return 0

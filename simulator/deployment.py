@@ -20,6 +20,7 @@ from simulator.tokens import Logins
 
 if TYPE_CHECKING:
     from simulator.deployments import Deployments
+    from simulator.durable import Durable
 
 
 @dataclass
@@ -42,6 +43,8 @@ class Deployment:
     """Client counts over simulated time, sampled by the control API's overview."""
     peers: Deployments | None = None
     """Every deployment of the server, this one among them (for the control API's deployment operations)."""
+    durable: Durable | None = None
+    """Its state file and change log (`--state-file`): every answer waits until the changes before it are durable."""
 
     @classmethod
     def start(

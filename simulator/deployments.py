@@ -10,11 +10,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from simulator.auth import Credentials
 from simulator.config import Config
 from simulator.deployment import Deployment
 from simulator.domain.errors import ClientBudgetExceeded, InvalidRequest, NotFound, TooManyDeployments
+from simulator.durable import Durable
+from simulator.roster import SETTINGS, Entry, Roster
 from simulator.tokens import Logins
 
 DEFAULT_ID = "default"
@@ -65,6 +68,7 @@ class Deployments:
         build: Builder,
         limits: Limits = Limits(),
         now: Callable[[], float] = time.monotonic,
+        state_file: Path | None = None,
     ) -> None:
         self.default = Member(DEFAULT_ID, default, credentials, config, time.time(), now())
         default.peers = self
@@ -78,6 +82,29 @@ class Deployments:
         self._by_header: dict[bytes, Member] = {}
         self._swept_at = now()
         self._lock = threading.Lock()
+        self._state_file = state_file
+        self._roster = None if state_file is None else Roster(state_file)
+
+    def open(self) -> None:
+        """With a state file: the default deployment's state, then the isolated deployments listed beside it, each
+        with its own state, read back; every change of each is logged from now on."""
+        if self._state_file is None or self._roster is None:
+            return
+        Durable(self._state_file).replay(self.default.deployment)
+        for entry in self._roster.read():
+            config = dataclasses.replace(self.default.config, **entry.settings)
+            self._make(config, entry.id, entry.app_id, entry.app_secret, entry.created_at_s)
+        self._roster.write([self._entry(member) for member in self._members.values()])
+
+    def close(self) -> bool:
+        """Fold every deployment's change log into its state file; whether the default one's was written."""
+        saved = False
+        for member in self:
+            durable = member.deployment.durable
+            if durable is not None:
+                written = durable.close()
+                saved = saved or (member is self.default and written)
+        return saved
 
     def resolve(self, header: bytes | None) -> Member:
         """The deployment a request with this `Authorization` header reaches."""
@@ -102,27 +129,35 @@ class Deployments:
         with self._lock:
             self._check_room(size)
         id = secrets.token_hex(4)
-        app_id, app_secret = f"sim-{id}", secrets.token_urlsafe(18)
-        config = dataclasses.replace(
-            config,
-            app_id=app_id,
-            app_secret=app_secret,
-            dashboard_user=app_id,
-            dashboard_password=app_secret,
-            state_file=None,
-            static_dir=None,
-        )
+        return self._make(config, id, f"sim-{id}", secrets.token_urlsafe(18), time.time(), size)
+
+    def _make(
+        self, config: Config, id: str, app_id: str, app_secret: str, created_at_s: float, size: int | None = None
+    ) -> Member:
+        """Build a deployment and add it (kept durably, with a state file); `size`, when given, is checked
+        against the limits again once it is built."""
+        config = dataclasses.replace(config, app_id=app_id, app_secret=app_secret, dashboard_user=app_id,
+                                     dashboard_password=app_secret, state_file=None, static_dir=None)  # fmt: skip
         deployment = self._build(config)
         deployment.peers = self
-        member = Member(id, deployment, Credentials(config.app_id, config.app_secret, self.logins), config,
-                        time.time(), self._now())  # fmt: skip
+        if self._roster is not None:
+            Durable(self._roster.state_file(id)).replay(deployment)
+        member = Member(id, deployment, Credentials(app_id, app_secret, self.logins), config, created_at_s, self._now())
         with self._lock:
-            self._check_room(size)
-            self._members[id] = member
-            self._by_app_id[config.app_id] = member
+            try:
+                if size is not None:
+                    self._check_room(size)
+                self._members[id] = member
+                if self._roster is not None:
+                    self._roster.write([self._entry(m) for m in self._members.values()])
+            except BaseException:
+                self._members.pop(id, None)
+                self._discard(member)
+                raise
+            self._by_app_id[app_id] = member
             if config.dialect == "emqx5":
-                self.logins.add_user(config.app_id, config.app_secret)
-                self._by_user[config.app_id] = member
+                self.logins.add_user(app_id, app_secret)
+                self._by_user[app_id] = member
         return member
 
     def get(self, id: str) -> Member:
@@ -197,7 +232,22 @@ class Deployments:
         return self.default
 
     def _forget(self, member: Member) -> None:
+        """Stop reaching a removed member, and delete its state (the list of deployments kept is written first)."""
         self._by_app_id.pop(member.config.app_id, None)
         if self._by_user.pop(member.config.app_id, None) is not None:
             self.logins.remove_user(member.config.app_id)
         self._by_header = {header: m for header, m in self._by_header.items() if m is not member}
+        if self._roster is not None:
+            self._roster.write([self._entry(m) for m in self._members.values()])
+        self._discard(member)
+
+    def _discard(self, member: Member) -> None:
+        if member.deployment.durable is not None:
+            member.deployment.durable.close(fold=False)
+        if self._roster is not None:
+            self._roster.forget(member.id)
+
+    @staticmethod
+    def _entry(member: Member) -> Entry:
+        settings = {name: getattr(member.config, name) for name in SETTINGS}
+        return Entry(member.id, member.config.app_id, member.config.app_secret, member.created_at_s, settings)

@@ -21,6 +21,7 @@ from simulator.domain.errors import (
 )
 from simulator.domain.snapshot import InvalidState
 from simulator.scenarios import ScenarioError, UnknownScenario
+from simulator.state_file import StoreFailed
 from simulator.tokens import LoginFailed, PasswordMismatch, UserNotFound, WrongTokenOrUsername
 
 
@@ -109,6 +110,7 @@ DOMAIN_ERRORS: Mapping[type[DomainError], Code] = {
     ScenarioError: INVALID_PARAMETER,
     TooManyDeployments: Code(409, "TOO_MANY_DEPLOYMENTS"),
     ClientBudgetExceeded: Code(413, "CLIENT_BUDGET_EXCEEDED"),
+    StoreFailed: Code(503, "SERVICE_UNAVAILABLE"),
 }
 """Errors the simulation raises; a kind not listed (nor any of its bases) is a 400 `BAD_REQUEST`. An unknown node
 is a 500 `NODE_DOWN`, as EMQX 5 answers it (`emqx_mgmt_api_clients`)."""

@@ -121,6 +121,8 @@ class Pipeline:
         member = self.deployments.resolve(headers.get(b"authorization"))
         deployment = member.deployment
         at = deployment.simulation.clock.now_ms()
+        if deployment.durable is not None:
+            send = deployment.durable.guard(send)
         raw_path = scope.get("raw_path")
         route = self.tables(member.config.dialect).route(raw_path.decode("latin-1") if raw_path else scope["path"])
         api = route.api

@@ -15,11 +15,8 @@ MAX_CLIENTS = 2_000_000
 """The largest population an imported state may generate."""
 
 
-def read_state(data: Any) -> tuple[Setup, Registry, dict[str, Any], int]:
-    if not isinstance(data, dict):
-        raise InvalidState("state", "expected an object")
-    if data.get("format") not in (FORMAT, FULL_FORMAT):
-        raise InvalidState("format", f"expected {FORMAT!r} (or {FULL_FORMAT!r})")
+def read_setup(data: dict[str, Any]) -> Setup:
+    """The setup of `Setup.data()` (or of a state), checked."""
     raw_spec = data.get("spec")
     if not isinstance(raw_spec, dict):
         raise InvalidState("spec", "expected an object")
@@ -36,6 +33,15 @@ def read_state(data: Any) -> tuple[Setup, Registry, dict[str, Any], int]:
     weights = spec.protocols
     if len(weights) != 3 or not all(isinstance(w, int | float) and w >= 0 for w in weights) or not sum(weights):
         raise InvalidState("spec", "protocols must be 3 weights (MQTT, MQTT-SN, CoAP), not all 0")
+    return Setup(replace(spec), churn, str(data.get("scenario", "default")))
+
+
+def read_state(data: Any) -> tuple[Setup, Registry, dict[str, Any], int]:
+    if not isinstance(data, dict):
+        raise InvalidState("state", "expected an object")
+    if data.get("format") not in (FORMAT, FULL_FORMAT):
+        raise InvalidState("format", f"expected {FORMAT!r} (or {FULL_FORMAT!r})")
+    setup = read_setup(data)
     clock = data.get("clock")
     if (
         not isinstance(clock, dict)
@@ -52,17 +58,16 @@ def read_state(data: Any) -> tuple[Setup, Registry, dict[str, Any], int]:
     last_tick = data.get("last_tick_ms", clock["now_ms"])
     if not isinstance(last_tick, int):
         raise InvalidState("last_tick_ms", "expected an integer")
-    scenario = str(data.get("scenario", "default"))
     if data["format"] == FULL_FORMAT:
-        return Setup(replace(spec), churn, scenario), Registry(loaded), clock, last_tick
+        return setup, Registry(loaded), clock, last_tick
     removed = data.get("removed", [])
     if not isinstance(removed, list) or not all(isinstance(clientid, str) for clientid in removed):
         raise InvalidState("removed", "expected a list of clientids")
     try:
-        registry = Registry(population=build(spec))
+        registry = Registry(population=build(setup.spec))
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise InvalidState("spec", f"cannot generate the population: {error}") from None
     registry.remove_many(removed)
     for client in loaded:
         registry.add(client)
-    return Setup(replace(spec), churn, scenario), registry, clock, last_tick
+    return setup, registry, clock, last_tick

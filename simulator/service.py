@@ -25,6 +25,8 @@ from simulator.domain.subscription import SubscribeRequest, Subscription, check_
 
 Check = Callable[[SubscribeRequest], None]
 """The rules a subscription is checked against (the Cloud contract's, or EMQX 5's)."""
+Recorder = Callable[[dict[str, Any]], None]
+"""Told of each change, as plain data, just before it is made (`simulator.durable` logs it); raising refuses it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class Simulation:
         self._seen_at_ms: int | None = None
         self._subscribed: tuple[tuple[int, int], Subscriptions] | None = None
         """The subscriptions the last census read, by the registry's version and the sample's size."""
+        self.recorder: Recorder | None = None
         self._install(
             Setup(spec, churn, scenario), Registry(population=build(spec, progress), progress=progress), spec.now_ms
         )
@@ -72,6 +75,21 @@ class Simulation:
     @property
     def spec(self) -> PopulationSpec:
         return self._setup.spec
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Every method holds it: held around several calls, nothing changes between them."""
+        return self._lock
+
+    @property
+    def seen_until_ms(self) -> int:
+        """How far the clock has been seen: churn and session expiry have run up to there."""
+        return self._last_tick_ms
+
+    def _record(self, change: dict[str, Any], at_ms: int) -> None:
+        """Tell the recorder of a change made at `at_ms`, after the clock has been seen up to `tick`."""
+        if self.recorder is not None:
+            self.recorder({**change, "at": at_ms, "tick": self._last_tick_ms})
 
     def _install(self, setup: Setup, registry: Registry, last_tick_ms: int) -> None:
         self.propagation.clear()
@@ -104,6 +122,7 @@ class Simulation:
         with self._lock:
             now = self._tick()
             self._find(clientid)
+            self._record({"op": "kick", "clientid": clientid}, now)
             self._submit(now, lambda: self._registry.remove(clientid))
 
     def subscribe(self, clientid: str, request: SubscribeRequest, check: Check = check_subscribe) -> Subscription:
@@ -152,6 +171,7 @@ class Simulation:
             now = self._tick()
             client = given_client(self.spec, clientid, given, now)
             new = self._registry.get(clientid) is None
+            self._record({"op": "put_client", "clientid": clientid, "given": given}, now)
             self._registry.remove(clientid)
             self._registry.add(client)
             return client, new
@@ -161,17 +181,21 @@ class Simulation:
         with self._lock:
             now = self._tick()
             gone = list(clientids)
+            self._record({"op": "kick_many", "clientids": gone}, now)
             self._submit(now, lambda: self._registry.remove_many(gone))
 
     def clear_authorization_cache(self, clientid: str) -> None:
         with self._lock:
             now = self._tick()
-            self._find(clientid, keep=True).authz_cleared_at_ms = now
+            client = self._find(clientid, keep=True)
+            self._record({"op": "authz_clear", "clientid": clientid}, now)
+            client.authz_cleared_at_ms = now
 
     def set_keepalive(self, clientid: str, interval: int) -> tuple[Client, Revision]:
         with self._lock:
             now = self._tick()
             client = self._find(clientid, keep=True)
+            self._record({"op": "keepalive", "clientid": clientid, "interval": interval}, now)
             client.identity = replace(client.identity, keepalive=interval)
             self._registry.add(client)
             return client, Revision(now)
@@ -189,6 +213,9 @@ class Simulation:
         with self._lock:
             now = self._tick()
             node = self._find(clientid).identity.node
+            if self.recorder is not None:  # spares the plain data when nothing logs it
+                made = [[request.topic, asdict(request.opts)] for request in requests]
+                self._record({"op": "subscribe", "clientid": clientid, "subscriptions": made}, now)
 
             def change() -> None:
                 client = self._registry.touch(clientid)
@@ -210,6 +237,7 @@ class Simulation:
         with self._lock:
             now = self._tick()
             self._find(clientid)
+            self._record({"op": "unsubscribe", "clientid": clientid, "topics": list(topics)}, now)
 
             def change() -> None:
                 client = self._registry.touch(clientid)
@@ -254,6 +282,7 @@ class Simulation:
         with self._lock:
             now = self._tick()
             client = self._find(clientid, keep=True)
+            self._record({"op": "set_state", "clientid": clientid, "state": str(state)}, now)
             clients.change_state(client, state, now)
             self._registry.add(client)
             return client, Revision(now)
@@ -267,41 +296,43 @@ class Simulation:
         spec = setup.spec
         registry = Registry(population=build(spec))
         with self._lock:
+            self._record({"op": "regenerate", "setup": setup.data()}, self.clock.now_ms())
             self._install(setup, registry, spec.now_ms)
             self._tick()
 
     def advance(self, seconds: float) -> int:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
         with self._lock:
-            self.clock.advance(seconds)
-            return self._tick()
+            return self.set_clock(self.clock.now_ms() + int(seconds * 1000))
 
     def set_clock(self, at_ms: int | None = None, frozen: bool | None = None) -> int:
         with self._lock:
-            if at_ms is not None:
-                self.clock.set(at_ms)
-            if frozen is True:
+            now_ms = self.clock.now_ms() if at_ms is None else at_ms
+            stays = self.clock.is_frozen if frozen is None else frozen
+            self._record({"op": "clock", "now_ms": now_ms, "frozen": stays}, now_ms)
+            self.clock.set(now_ms)
+            if stays:
                 self.clock.freeze()
-            elif frozen is False:
+                self.clock.set(now_ms)  # exactly the instant recorded, however long freezing took
+            else:
                 self.clock.resume()
             return self._tick()
 
     def export_state(self) -> dict[str, Any]:
         """The state as the spec the population is generated from, the generated clients that are gone, and
         every client that differs from its generated self (a million untouched clients take a few bytes)."""
+        state, kept = self.export_parts()
+        return {**state, "clients": [client_to_data(client) for client in kept]}
+
+    def export_parts(self) -> tuple[dict[str, Any], list[Client]]:
+        """`export_state` without its `clients`, and copies of them to make into data later, away from the lock."""
         with self._lock:
             now = self._tick()
-            setup = self._setup
             removed, kept = self._registry.changes()
-            return {
-                "format": FORMAT,
-                "scenario": setup.scenario,
-                "spec": {**asdict(setup.spec), "explicit": [dict(item) for item in setup.spec.explicit]},
-                "churn": None if setup.churn is None else asdict(setup.churn),
-                "clock": {"now_ms": now, "frozen": self.clock.is_frozen},
-                "last_tick_ms": self._last_tick_ms,
-                "removed": removed,
-                "clients": [client_to_data(client) for client in kept],
-            }
+            clock = {"now_ms": now, "frozen": self.clock.is_frozen}
+            state = {"format": FORMAT, **self._setup.data(), "clock": clock, "last_tick_ms": self._last_tick_ms}
+            return {**state, "removed": removed}, [clients.copy(client) for client in kept]
 
     def import_state(self, data: Any) -> None:
         """Replace the whole state with an exported one; nothing changes unless all of it is valid."""
@@ -309,6 +340,7 @@ class Simulation:
 
         setup, registry, clock, last_tick = read_state(data)
         with self._lock:
+            self._record({"op": "import", "state": data}, clock["now_ms"])
             self.clock.set(clock["now_ms"])
             if clock["frozen"]:
                 self.clock.freeze()

@@ -228,5 +228,13 @@ def change_state(client: Client, state: ConnState, now_ms: int) -> None:
         client.subscriptions = {}
 
 
+def copy(client: Client) -> Client:
+    """A copy that later changes to `client` leave as it is (all it holds but its subscriptions is frozen)."""
+    return Client(
+        client.identity, client.limits, client.traffic, client.state, client.created_at_ms, client.connected_at_ms,
+        client.disconnected_at_ms, dict(client.subscriptions), client.authz_cleared_at_ms,
+    )  # fmt: skip
+
+
 def unsubscribe(client: Client, topic: str) -> None:
     client.subscriptions.pop(topic, None)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from simulator.domain.churn import Churn
 from simulator.domain.population import PopulationSpec
@@ -15,3 +16,11 @@ class Setup:
     spec: PopulationSpec
     churn: Churn | None = None
     scenario: str = "default"
+
+    def data(self) -> dict[str, Any]:
+        """As plain data: the scenario's name, the population spec and the churn (read back by `restore`)."""
+        return {
+            "scenario": self.scenario,
+            "spec": {**asdict(self.spec), "explicit": [dict(item) for item in self.spec.explicit]},
+            "churn": None if self.churn is None else asdict(self.churn),
+        }
