@@ -63,16 +63,8 @@ PANEL = b"x-emqx-sim-panel"
 DOCS = ("/ui", "/openapi.json", "/openapi.yaml")
 """Paths, under each API's base, that connexion serves: Swagger UI and the spec."""
 READ_HEADERS = frozenset(
-    {
-        b"authorization",
-        b"content-type",
-        b"content-length",
-        b"content-encoding",
-        b"origin",
-        b"prefer",
-        b"access-control-request-method",
-        PANEL,
-    }
+    b"authorization content-type content-length content-encoding origin prefer access-control-request-method".split()
+    + [PANEL]
 )
 
 
