@@ -50,7 +50,7 @@ def select(ordered: Iterable[Client], query: ClientQuery, page: int, limit: int)
 def descending(registry: Registry) -> list[Client]:
     """Every client of `registry`, in listing (clientid-descending byte) order: its clientids sorted here, not
     read from the order the registry keeps, so that the two can be checked against each other."""
-    ordered = sorted(registry._slot, key=str.encode, reverse=True)
+    ordered = sorted({clientid for clientid in registry._ids if registry.get(clientid)}, key=str.encode, reverse=True)
     return [client for client in map(registry.get, ordered) if client is not None]
 
 

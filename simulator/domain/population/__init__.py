@@ -58,7 +58,8 @@ CHUNK = 65_536
 
 @dataclass(slots=True)
 class Population:
-    """The clients of a spec: the documented and explicit ones as objects, the generated ones as columns."""
+    """The clients of a spec: the documented and explicit ones as objects, the generated ones as columns, in
+    clientid order."""
 
     spec: PopulationSpec
     objects: list[Client]
@@ -98,4 +99,4 @@ def build(spec: PopulationSpec, progress: Progress | None = None) -> Population:
         done += count
         if progress is not None:
             progress("generating", done, wanted)
-    return Population(spec, objects, Core.concatenate(parts))
+    return Population(spec, objects, Core.concatenate(parts).sorted())

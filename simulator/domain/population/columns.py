@@ -55,6 +55,17 @@ class Core:
     def __len__(self) -> int:
         return len(self.clientid)
 
+    def sorted(self) -> Core:
+        """The same clients in clientid (byte) order, the listing order read backwards."""
+        order = sorted(range(len(self.clientid)), key=self.clientid.__getitem__)
+        taken = np.array(order, dtype=np.int64)
+
+        def take(name: str) -> Any:
+            column = getattr(self, name)
+            return [column[row] for row in order] if isinstance(column, list) else column[taken]
+
+        return Core(**{name: take(name) for name in self.__slots__})
+
     @classmethod
     def concatenate(cls, parts: list[Core]) -> Core:
         def joined(name: str) -> Any:

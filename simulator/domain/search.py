@@ -1,0 +1,100 @@
+"""Substring and exact search over many strings at once: their UTF-8 bytes in one fixed-width buffer (a row each,
+padded with NULs), searched with vectorized comparisons anchored on the pattern's rarest pair of bytes, so a
+match's row is its offset divided by the width. Built the first time it is asked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+
+Mask = npt.NDArray[np.bool_]
+Bytes = npt.NDArray[np.uint8]
+
+
+class Search:
+    """Which of a fixed list of strings contain, or equal, a given string."""
+
+    def __init__(self, values: list[str]) -> None:
+        self._values = values
+        self.size = len(values)
+        self._buffer: Bytes | None = None
+        self._width = 0
+        self._bytes: npt.NDArray[np.int64] = np.zeros(256, dtype=np.int64)
+        self._pairs: npt.NDArray[np.int64] = np.zeros(65_536, dtype=np.int64)
+
+    def contains(self, part: str) -> Mask:
+        """Which values contain `part`."""
+        if not part:
+            return np.ones(self.size, dtype=np.bool_)
+        pattern = part.encode()
+        found = np.zeros(self.size, dtype=np.bool_)
+        buffer = self._build()
+        if b"\0" in pattern or len(pattern) > self._width:
+            return self._slowly(lambda value: part in value)
+        found[self._offsets(buffer, pattern) // self._width] = True
+        return found
+
+    def equals(self, value: str) -> Mask:
+        """Which values are `value`."""
+        if "\0" in value:
+            return self._slowly(lambda other: other == value)
+        pattern = value.encode()
+        buffer = self._build()
+        if len(pattern) > self._width:
+            return np.zeros(self.size, dtype=np.bool_)
+        rows = buffer.reshape(self.size, self._width)
+        wanted = np.zeros(self._width, dtype=np.uint8)
+        wanted[: len(pattern)] = np.frombuffer(pattern, dtype=np.uint8)
+        first = rows[:, 0] == wanted[0]
+        candidates = np.flatnonzero(first)
+        candidates = candidates[(rows[candidates] == wanted).all(axis=1)]
+        found = np.zeros(self.size, dtype=np.bool_)
+        found[candidates] = True
+        return found
+
+    def _offsets(self, buffer: Bytes, pattern: bytes) -> npt.NDArray[np.int64]:
+        """Where `pattern` (no NUL) starts in the buffer; a match never spans two rows, since every row ends in a
+        NUL. Candidates come from the pattern's rarest pair of bytes (two passes over the buffer, one per alignment),
+        or from its rarest byte when that leaves few more (one pass): listing candidates costs more than a pass."""
+        needle = np.frombuffer(pattern, dtype=np.uint8)
+        anchor = int(np.argmin(self._bytes[needle]))
+        checked = {anchor}
+        starts = None
+        if needle.size > 1:
+            pairs = needle[:-1].astype(np.int64) | (needle[1:].astype(np.int64) << 8)
+            pair = int(np.argmin(self._pairs[pairs]))
+            if self._bytes[needle[anchor]] > 4 * self._pairs[pairs[pair]]:
+                wanted = np.uint16(pairs[pair])
+                even = np.flatnonzero(buffer[: buffer.size // 2 * 2].view(np.uint16) == wanted) * 2
+                odd = np.flatnonzero(buffer[1 : 1 + (buffer.size - 1) // 2 * 2].view(np.uint16) == wanted) * 2 + 1
+                starts = np.concatenate([even, odd]) - pair
+                checked = {pair, pair + 1}
+        if starts is None:
+            starts = np.flatnonzero(buffer == needle[anchor]) - anchor
+        starts = starts[(starts >= 0) & (starts <= buffer.size - needle.size)]
+        for offset in range(needle.size):
+            if starts.size and offset not in checked:
+                starts = starts[buffer[starts + offset] == needle[offset]]
+        return starts
+
+    def _slowly(self, test: Callable[[str], bool]) -> Mask:
+        return np.fromiter((test(value) for value in self._values), dtype=np.bool_, count=self.size)
+
+    def _build(self) -> Bytes:
+        if self._buffer is None:
+            encoded = [value.encode() for value in self._values]
+            fixed = np.array(encoded, dtype=np.bytes_) if self.size else np.zeros(0, dtype="S1")
+            # One NUL more than the longest value, so that every row ends in one.
+            self._width = fixed.dtype.itemsize + 1
+            padded = np.zeros((self.size, self._width), dtype=np.uint8)
+            padded[:, :-1] = fixed.view(np.uint8).reshape(self.size, self._width - 1)
+            buffer = padded.reshape(-1)
+            self._bytes = np.bincount(buffer, minlength=256).astype(np.int64)
+            self._pairs = np.zeros(65_536, dtype=np.int64)
+            for start in (0, 1):
+                usable = (buffer.size - start) // 2 * 2
+                self._pairs += np.bincount(buffer[start : start + usable].view(np.uint16), minlength=65_536)
+            self._buffer = buffer
+        return self._buffer
