@@ -88,6 +88,14 @@ class Order:
     def insert(self, rows: list[int]) -> None:
         """Give these added rows their places (their clientids are neither generated nor added before)."""
         key = self._ids.__getitem__
+        if len(rows) == 1:  # one newcomer (churn adds a few a minute): its place alone
+            row = rows[0]
+            at = bisect.bisect_left(self._extra, key(row), key=key)
+            self._extra.insert(at, row)
+            place = bisect.bisect_left(self._ids, key(row), 0, self.generated)
+            self._extra_rows = np.insert(self._extra_rows, at, row)
+            self._extra_at = np.insert(self._extra_at, at, place)
+            return
         for row in rows:
             bisect.insort(self._extra, row, key=key)
         places = [bisect.bisect_left(self._ids, key(row), 0, self.generated) for row in self._extra]

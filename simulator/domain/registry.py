@@ -138,6 +138,7 @@ class Registry:
         client = self._objects.get(row)
         if client is None:
             client = self._objects[row] = self._client(row)
+            self._moved[row] = False
         return client
 
     def add(self, client: Client) -> None:
@@ -184,6 +185,39 @@ class Registry:
         self._expires[row] = NEVER if expires is None else expires
         if expires is not None:
             self._deadlines.push(np.array([expires], np.int64), np.array([row], np.int64))
+
+    def disconnect(self, rows: Rows, at_ms: int) -> None:
+        """These connected clients lose their connection at `at_ms`: those without a session (expiry 0) are gone,
+        the others disconnected until their session expires."""
+        self._forget_all(rows[self._expiry[rows] == 0])
+        rows = rows[self._expiry[rows] != 0]
+        disconnected = np.maximum(at_ms, self._connected[rows] + 1)
+        expires = disconnected + self._expiry[rows] * 1000
+        self._move(rows, STATE_CODES[ConnState.DISCONNECTED], self._connected[rows], disconnected, expires)
+        self._deadlines.push(expires, rows)
+
+    def reconnect(self, rows: Rows, at_ms: int) -> None:
+        """These disconnected clients connect again at `at_ms`, unless their session ended by then."""
+        rows = rows[self._expires[rows] > at_ms]
+        connected = np.full(rows.size, at_ms, dtype=np.int64)
+        never = np.full(rows.size, NEVER, dtype=np.int64)
+        self._move(rows, STATE_CODES[ConnState.CONNECTED], connected, np.full(rows.size, NO_TIME, np.int64), never)
+
+    def _move(self, rows: Rows, state: int, connected: Rows, disconnected: Rows, expires: Rows) -> None:
+        """Give these rows a new state and times: in the columns alone, and in the clients kept as objects."""
+        self.version = next(_versions)
+        self._state[rows] = state
+        self._connected[rows] = connected
+        self._disconnected[rows] = disconnected
+        self._expires[rows] = expires
+        self._moved[rows] = True
+        for row in self._kept(rows):
+            client = self._objects[row]
+            self._moved[row] = False
+            client.state = STATES[state]
+            client.connected_at_ms = int(self._connected[row])
+            gone = int(self._disconnected[row])
+            client.disconnected_at_ms = None if gone == NO_TIME else gone
 
     def remove(self, clientid: str) -> None:
         row = self._row(clientid)
@@ -253,10 +287,9 @@ class Registry:
             return []
         deadlines, rows = self._deadlines.pop(now_ms)
         live = self._alive[rows] & (self._expires[rows] == deadlines)
-        gone_rows = np.unique(rows[live]).tolist()
-        for row in gone_rows:
-            self._forget(row)
-        return [self._ids[row] for row in gone_rows]
+        gone_rows = np.unique(rows[live])
+        self._forget_all(gone_rows)
+        return [self._ids[row] for row in gone_rows.tolist()]
 
     def _row(self, clientid: str) -> int | None:
         """The row of `clientid`, whether the client is still there or not; None if it never was."""
@@ -270,6 +303,27 @@ class Registry:
         self._moved[row] = False
         self._expires[row] = NEVER
         self._count -= 1
+
+    def _forget_all(self, rows: Rows) -> None:
+        """`_forget` of each of these rows (all live, none twice), in one pass over the columns."""
+        if not rows.size:
+            return
+        self.version = next(_versions)
+        for row in self._kept(rows):
+            del self._objects[row]
+        self._alive[rows] = False
+        self._moved[rows] = False
+        self._expires[rows] = NEVER
+        self._count -= int(rows.size)
+
+    def _kept(self, rows: Rows) -> list[int]:
+        """Which of these rows have their client kept as an object."""
+        if not self._objects:
+            return []
+        if len(self._objects) < rows.size:
+            wanted = set(rows.tolist())
+            return [row for row in self._objects if row in wanted]
+        return [row for row in rows.tolist() if row in self._objects]
 
     def _client(self, row: int) -> Client:
         client = self._objects.get(row)
