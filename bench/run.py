@@ -363,7 +363,7 @@ def scale(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Serv
     try:
         server.start(free_port(), args.ready_timeout)
         path = urllib.parse.urlsplit(server.base).path
-        clients = clientids(server.base, 40000, work / "all.txt")
+        clients = clientids(server.base, 60000, work / "all.txt")
         lines = (work / "all.txt").read_text(encoding="utf-8").splitlines(keepends=True)
         (work / "ids.txt").write_text("".join(lines[:20000]), encoding="utf-8")
         (work / "kicked.txt").write_text("".join(lines[20000:]), encoding="utf-8")

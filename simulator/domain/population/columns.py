@@ -30,6 +30,8 @@ PRIVATE_V4 = (
 )  # fmt: skip
 PRIVATE_V4_MASKS = tuple((int(network.network_address), int(network.netmask)) for network in PRIVATE_V4)
 Int64s = npt.NDArray[np.int64]
+CHUNK = 65_536
+"""Clientids converted to bytes at a time when they are sorted."""
 
 
 @dataclass(slots=True)
@@ -57,8 +59,8 @@ class Core:
 
     def sorted(self) -> Core:
         """The same clients in clientid (byte) order, the listing order read backwards."""
-        order = sorted(range(len(self.clientid)), key=self.clientid.__getitem__)
-        taken = np.array(order, dtype=np.int64)
+        taken = clientid_order(self.clientid)
+        order = taken.tolist()
 
         def take(name: str) -> Any:
             column = getattr(self, name)
@@ -76,6 +78,20 @@ class Core:
         if not parts:
             return draw(np.random.default_rng(0), 0, PopulationSpec(0, 0, 1, 0), 0)
         return cls(**{name: joined(name) for name in cls.__slots__})
+
+
+def clientid_order(clientids: list[str]) -> Int64s:
+    """The rows of `clientids` in byte order. Sorted by numpy as fixed-width bytes, converted a chunk at a time:
+    neither step holds the GIL for long, so a population built in a thread leaves reads answered meanwhile."""
+    try:
+        parts = [np.array(clientids[at : at + CHUNK], dtype=np.bytes_) for at in range(0, len(clientids), CHUNK)]
+    except UnicodeEncodeError:  # not ASCII: Python's order of str is the byte order of their UTF-8
+        return np.array(sorted(range(len(clientids)), key=clientids.__getitem__), dtype=np.int64)
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    width = max(part.dtype.itemsize for part in parts)
+    order: Int64s = np.argsort(np.concatenate([part.astype(f"S{width}") for part in parts]), kind="stable")
+    return order.astype(np.int64)
 
 
 @dataclass(frozen=True, slots=True)
