@@ -13,6 +13,23 @@ Mask = npt.NDArray[np.bool_]
 Bytes = npt.NDArray[np.uint8]
 
 
+CHUNK = 65_536
+"""Strings converted to bytes at a time: no step holds the GIL for long, and no million temporaries are made."""
+
+
+def fixed_width(values: list[str]) -> npt.NDArray[np.bytes_]:
+    """The UTF-8 bytes of `values` as one fixed-width array (as wide as the longest), converted a chunk at a time."""
+    if not values:
+        return np.zeros(0, dtype="S1")
+    try:
+        parts = [np.array(values[at : at + CHUNK], dtype=np.bytes_) for at in range(0, len(values), CHUNK)]
+    except UnicodeEncodeError:  # numpy encodes ASCII only
+        parts = [np.array([value.encode() for value in values], dtype=np.bytes_)]
+    width = max(part.dtype.itemsize for part in parts)
+    joined: npt.NDArray[np.bytes_] = np.concatenate([part.astype(f"S{width}") for part in parts])
+    return joined
+
+
 class Search:
     """Which of a fixed list of strings contain, or equal, a given string."""
 
@@ -84,8 +101,7 @@ class Search:
 
     def _build(self) -> Bytes:
         if self._buffer is None:
-            encoded = [value.encode() for value in self._values]
-            fixed = np.array(encoded, dtype=np.bytes_) if self.size else np.zeros(0, dtype="S1")
+            fixed = fixed_width(self._values)
             # One NUL more than the longest value, so that every row ends in one.
             self._width = fixed.dtype.itemsize + 1
             padded = np.zeros((self.size, self._width), dtype=np.uint8)

@@ -12,6 +12,7 @@ import numpy.typing as npt
 from simulator.domain.client import ConnState
 from simulator.domain.population.names import clientid_from, username_from
 from simulator.domain.population.spec import PopulationSpec
+from simulator.domain.search import fixed_width
 
 PROTOCOLS = (("MQTT", 5), ("MQTT", 4), ("MQTT", 3), ("MQTT-SN", 1), ("CoAP", 1))
 LISTENERS = ("tcp:default", "ssl:default", "ws:default", "wss:default", "mqttsn:udp:default", "coap:udp:default")
@@ -30,8 +31,6 @@ PRIVATE_V4 = (
 )  # fmt: skip
 PRIVATE_V4_MASKS = tuple((int(network.network_address), int(network.netmask)) for network in PRIVATE_V4)
 Int64s = npt.NDArray[np.int64]
-CHUNK = 65_536
-"""Clientids converted to bytes at a time when they are sorted."""
 
 
 @dataclass(slots=True)
@@ -81,16 +80,9 @@ class Core:
 
 
 def clientid_order(clientids: list[str]) -> Int64s:
-    """The rows of `clientids` in byte order. Sorted by numpy as fixed-width bytes, converted a chunk at a time:
-    neither step holds the GIL for long, so a population built in a thread leaves reads answered meanwhile."""
-    try:
-        parts = [np.array(clientids[at : at + CHUNK], dtype=np.bytes_) for at in range(0, len(clientids), CHUNK)]
-    except UnicodeEncodeError:  # not ASCII: Python's order of str is the byte order of their UTF-8
-        return np.array(sorted(range(len(clientids)), key=clientids.__getitem__), dtype=np.int64)
-    if not parts:
-        return np.zeros(0, dtype=np.int64)
-    width = max(part.dtype.itemsize for part in parts)
-    order: Int64s = np.argsort(np.concatenate([part.astype(f"S{width}") for part in parts]), kind="stable")
+    """The rows of `clientids` in byte order, sorted by numpy as fixed-width bytes (no step holds the GIL for
+    long, so a population built in a thread leaves reads answered meanwhile)."""
+    order: Int64s = np.argsort(fixed_width(clientids), kind="stable")
     return order.astype(np.int64)
 
 

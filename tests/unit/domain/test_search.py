@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from simulator.domain.population.columns import clientid_order
 from simulator.domain.search import Search
 
 ALPHABET = "ab1-_.:é☃"
@@ -26,3 +27,11 @@ def test_a_match_never_spans_two_values() -> None:
     assert search.contains("cd").tolist() == [False] * 4
     assert search.contains("xy").tolist() == [False] * 4
     assert search.contains("c").tolist() == [True, False, False, False]
+
+
+def test_clientids_are_ordered_as_python_orders_them() -> None:
+    rng = random.Random(4)
+    ascii_only = ["".join(rng.choice("aZ09-_") for _ in range(rng.randint(1, 9))) for _ in range(200)]
+    for values in (ascii_only, [*ascii_only, "é", "ab☃", "abz"], []):
+        unique = list(dict.fromkeys(values))
+        assert [unique[row] for row in clientid_order(unique).tolist()] == sorted(unique)
