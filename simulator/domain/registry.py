@@ -88,7 +88,9 @@ class Registry:
         self._zones = Codes(ZONES)
         self._nodes = Codes(node_names(population.spec.nodes) if population is not None else ())
         self._protocols = Codes(name for name, _ in PROTOCOLS)
-        self._search = Search(core.clientid if core is not None else [])
+        self._search = (
+            Search(core.clientid, population.clientid_bytes) if core is not None and population else Search([])
+        )
         self._ip_search = Search(core.ip_address if core is not None else [])
         self._name_search = Search([])
         self._size = rows

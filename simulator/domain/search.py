@@ -1,6 +1,6 @@
 """Substring and exact search over many strings at once: their UTF-8 bytes in one fixed-width buffer (a row each,
 padded with NULs), searched with vectorized comparisons anchored on the pattern's rarest pair of bytes, so a
-match's row is its offset divided by the width. Built the first time it is asked."""
+match's row is its offset divided by the width. Built the first time it is asked, unless given."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ Mask = npt.NDArray[np.bool_]
 Bytes = npt.NDArray[np.uint8]
 
 
+SAMPLE_BYTES = 4 * 1024 * 1024
+"""Bytes of the buffer counted to find the rare bytes and pairs."""
 CHUNK = 65_536
 """Strings converted to bytes at a time: no step holds the GIL for long, and no million temporaries are made."""
 
@@ -33,9 +35,11 @@ def fixed_width(values: list[str]) -> npt.NDArray[np.bytes_]:
 class Search:
     """Which of a fixed list of strings contain, or equal, a given string."""
 
-    def __init__(self, values: list[str]) -> None:
+    def __init__(self, values: list[str], encoded: npt.NDArray[np.bytes_] | None = None) -> None:
+        """`encoded`: `fixed_width(values)`, when it is at hand."""
         self._values = values
         self.size = len(values)
+        self._encoded = encoded
         self._buffer: Bytes | None = None
         self._width = 0
         self._bytes: npt.NDArray[np.int64] = np.zeros(256, dtype=np.int64)
@@ -48,9 +52,14 @@ class Search:
         pattern = part.encode()
         found = np.zeros(self.size, dtype=np.bool_)
         buffer = self._build()
-        if b"\0" in pattern or len(pattern) > self._width:
+        if len(pattern) > self._width:
+            return found
+        if b"\0" in pattern:
             return self._slowly(lambda value: part in value)
-        found[self._offsets(buffer, pattern) // self._width] = True
+        starts = self._offsets(buffer, pattern)
+        # A match that runs past the end of its row spans two values (the first as wide as the widest).
+        starts = starts[starts % self._width + len(pattern) <= self._width]
+        found[starts // self._width] = True
         return found
 
     def equals(self, value: str) -> Mask:
@@ -101,16 +110,14 @@ class Search:
 
     def _build(self) -> Bytes:
         if self._buffer is None:
-            fixed = fixed_width(self._values)
-            # One NUL more than the longest value, so that every row ends in one.
-            self._width = fixed.dtype.itemsize + 1
-            padded = np.zeros((self.size, self._width), dtype=np.uint8)
-            padded[:, :-1] = fixed.view(np.uint8).reshape(self.size, self._width - 1)
-            buffer = padded.reshape(-1)
-            self._bytes = np.bincount(buffer, minlength=256).astype(np.int64)
-            self._pairs = np.zeros(65_536, dtype=np.int64)
-            for start in (0, 1):
-                usable = (buffer.size - start) // 2 * 2
-                self._pairs += np.bincount(buffer[start : start + usable].view(np.uint16), minlength=65_536)
+            fixed = fixed_width(self._values) if self._encoded is None else self._encoded
+            self._encoded = None
+            self._width = fixed.dtype.itemsize
+            buffer = fixed.view(np.uint8).reshape(-1)
+            # Which bytes and pairs are rare, from the first few MiB: enough to pick an anchor.
+            sample = buffer[: SAMPLE_BYTES - SAMPLE_BYTES % 2]
+            self._bytes = np.bincount(sample, minlength=256).astype(np.int64)
+            self._pairs = np.bincount(sample.view(np.uint16), minlength=65_536).astype(np.int64)
+            self._pairs += np.bincount(sample[1:-1].view(np.uint16), minlength=65_536)
             self._buffer = buffer
         return self._buffer

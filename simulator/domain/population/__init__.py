@@ -28,6 +28,7 @@ import random
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from simulator.domain.client import Client
 from simulator.domain.population.columns import NO_TIME, PROTOCOLS, STATES, ZONES, Core, draw, unique
@@ -64,6 +65,8 @@ class Population:
     spec: PopulationSpec
     objects: list[Client]
     core: Core
+    clientid_bytes: npt.NDArray[np.bytes_] | None = None
+    """The generated clientids as fixed-width bytes, in the core's order (what sorting them made)."""
 
     def __len__(self) -> int:
         return len(self.objects) + len(self.core)
@@ -99,4 +102,5 @@ def build(spec: PopulationSpec, progress: Progress | None = None) -> Population:
         done += count
         if progress is not None:
             progress("generating", done, wanted)
-    return Population(spec, objects, Core.concatenate(parts).sorted())
+    core, clientid_bytes = Core.concatenate(parts).sorted()
+    return Population(spec, objects, core, clientid_bytes)

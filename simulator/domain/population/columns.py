@@ -56,16 +56,19 @@ class Core:
     def __len__(self) -> int:
         return len(self.clientid)
 
-    def sorted(self) -> Core:
-        """The same clients in clientid (byte) order, the listing order read backwards."""
-        taken = clientid_order(self.clientid)
+    def sorted(self) -> tuple[Core, npt.NDArray[np.bytes_]]:
+        """The same clients in clientid (byte) order, the listing order read backwards, and their clientids in that
+        order as fixed-width bytes (sorted by numpy as such: no step holds the GIL for long, so a population built
+        in a thread leaves reads answered meanwhile)."""
+        encoded = fixed_width(self.clientid)
+        taken = np.argsort(encoded, kind="stable").astype(np.int64)
         order = taken.tolist()
 
         def take(name: str) -> Any:
             column = getattr(self, name)
             return [column[row] for row in order] if isinstance(column, list) else column[taken]
 
-        return Core(**{name: take(name) for name in self.__slots__})
+        return Core(**{name: take(name) for name in self.__slots__}), encoded[taken]
 
     @classmethod
     def concatenate(cls, parts: list[Core]) -> Core:
@@ -77,13 +80,6 @@ class Core:
         if not parts:
             return draw(np.random.default_rng(0), 0, PopulationSpec(0, 0, 1, 0), 0)
         return cls(**{name: joined(name) for name in cls.__slots__})
-
-
-def clientid_order(clientids: list[str]) -> Int64s:
-    """The rows of `clientids` in byte order, sorted by numpy as fixed-width bytes (no step holds the GIL for
-    long, so a population built in a thread leaves reads answered meanwhile)."""
-    order: Int64s = np.argsort(fixed_width(clientids), kind="stable")
-    return order.astype(np.int64)
 
 
 @dataclass(frozen=True, slots=True)

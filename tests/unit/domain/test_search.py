@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 
-from simulator.domain.population.columns import clientid_order
-from simulator.domain.search import Search
+import numpy as np
+
+from simulator.domain.population import PopulationSpec, build
+from simulator.domain.search import Search, fixed_width
 
 ALPHABET = "ab1-_.:é☃"
 
@@ -34,4 +36,9 @@ def test_clientids_are_ordered_as_python_orders_them() -> None:
     ascii_only = ["".join(rng.choice("aZ09-_") for _ in range(rng.randint(1, 9))) for _ in range(200)]
     for values in (ascii_only, [*ascii_only, "é", "ab☃", "abz"], []):
         unique = list(dict.fromkeys(values))
-        assert [unique[row] for row in clientid_order(unique).tolist()] == sorted(unique)
+        assert [unique[row] for row in np.argsort(fixed_width(unique), kind="stable").tolist()] == sorted(unique)
+    population = build(PopulationSpec(seed=6, clients=3000, nodes=2, now_ms=1_694_770_580_000))
+    assert population.core.clientid == sorted(population.core.clientid)
+    given = Search(population.core.clientid, population.clientid_bytes)
+    for part in ("a", "10", "sensor-", population.core.clientid[7][2:9]):
+        assert given.contains(part).tolist() == [part in clientid for clientid in population.core.clientid]
