@@ -230,8 +230,10 @@ class Simulation:
         spec = setup.spec
         registry = Registry(population=build(spec))
         with self._lock:
+            previous = self._registry
             self._install(setup, registry, spec.now_ms)
             self._tick()
+        previous.release()
 
     def advance(self, seconds: float) -> int:
         with self._lock:

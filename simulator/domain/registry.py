@@ -28,6 +28,8 @@ from simulator.domain.population import NO_TIME, PROTOCOLS, STATES, ZONES, Popul
 from simulator.domain.query import ClientQuery, Page
 from simulator.domain.search import Search
 
+RELEASED = 65_536
+"""Strings freed at a time when a registry is let go of."""
 BUILT_CLIENTS = 16_384
 """Generated clients kept once built, most recently used first (a page served again needs no new ones)."""
 STATE_CODES = {state: code for code, state in enumerate(STATES)}
@@ -77,6 +79,7 @@ class Registry:
                 progress("indexing", done, rows)
 
         report(0)
+        self._population = population
         self._built = functools.lru_cache(maxsize=BUILT_CLIENTS)(population.materialize) if population else None
         self._ids: list[str] = list(core.clientid) if core is not None else []
         self._ips: list[str] = list(core.ip_address) if core is not None else []
@@ -124,6 +127,21 @@ class Registry:
 
     def __len__(self) -> int:
         return self._count
+
+    def release(self) -> None:
+        """Let go of the clients' strings a chunk at a time, once nothing reads this registry any more: freeing
+        millions of them at once would hold the GIL for seconds, and every request with it."""
+        lists = [self._ids, self._ips, self._names.values]
+        if self._population is not None:
+            core = self._population.core
+            lists += [core.clientid, core.username, core.ip_address]
+        if self._built is not None:
+            self._built.cache_clear()
+        self._objects.clear()
+        for values in lists:
+            while values:
+                del values[-RELEASED:]
+        self._names.codes.clear()
 
     def get(self, clientid: str) -> Client | None:
         """The client, as it is now; a generated client nothing changed is built afresh for each call."""
