@@ -115,9 +115,11 @@ class Search:
             self._width = fixed.dtype.itemsize
             buffer = fixed.view(np.uint8).reshape(-1)
             # Which bytes and pairs are rare, from the first few MiB: enough to pick an anchor.
-            sample = buffer[: SAMPLE_BYTES - SAMPLE_BYTES % 2]
+            sample = buffer[:SAMPLE_BYTES]
             self._bytes = np.bincount(sample, minlength=256).astype(np.int64)
-            self._pairs = np.bincount(sample.view(np.uint16), minlength=65_536).astype(np.int64)
-            self._pairs += np.bincount(sample[1:-1].view(np.uint16), minlength=65_536)
+            self._pairs = np.zeros(65_536, dtype=np.int64)
+            for start in (0, 1):
+                pairs = sample[start : start + (sample.size - start) // 2 * 2].view(np.uint16)
+                self._pairs += np.bincount(pairs, minlength=65_536)
             self._buffer = buffer
         return self._buffer

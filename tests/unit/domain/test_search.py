@@ -29,6 +29,9 @@ def test_a_match_never_spans_two_values() -> None:
     assert search.contains("cd").tolist() == [False] * 4
     assert search.contains("xy").tolist() == [False] * 4
     assert search.contains("c").tolist() == [True, False, False, False]
+    odd = Search(["abc", "d", "ef"])  # nine bytes in all: an odd buffer
+    assert odd.contains("ef").tolist() == [False, False, True]
+    assert odd.equals("d").tolist() == [False, True, False]
 
 
 def test_clientids_are_ordered_as_python_orders_them() -> None:
