@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -26,7 +26,7 @@ from simulator.domain.deadlines import NEVER, Deadlines
 from simulator.domain.order import Mask, Order, Rows
 from simulator.domain.population import NO_TIME, PROTOCOLS, STATES, ZONES, Population, Progress, node_names
 from simulator.domain.query import ClientQuery, Page
-from simulator.domain.search import Search
+from simulator.domain.search import Texts
 
 RELEASED = 65_536
 """Strings freed at a time when a registry is let go of."""
@@ -91,11 +91,9 @@ class Registry:
         self._zones = Codes(ZONES)
         self._nodes = Codes(node_names(population.spec.nodes) if population is not None else ())
         self._protocols = Codes(name for name, _ in PROTOCOLS)
-        self._search = (
-            Search(core.clientid, population.clientid_bytes) if core is not None and population else Search([])
-        )
-        self._ip_search = Search(core.ip_address if core is not None else [])
-        self._name_search = Search([])
+        self._id_texts = Texts(self._ids, population.clientid_bytes if population is not None else None)
+        self._ip_texts = Texts(self._ips)
+        self._name_texts = Texts(self._names.values)
         self._size = rows
         capacity = max(16, rows)
         for name, (dtype, empty) in COLUMNS.items():
@@ -379,24 +377,20 @@ class Registry:
             only[[row for row in map(self._row, query.clientid) if row is not None]] = True
             mask &= only
         elif query.like_clientid is not None:
-            mask &= self._contains(query.like_clientid)
+            mask &= self._id_texts.contains(query.like_clientid)
         if query.username is not None:
             codes = [code for code in map(self._names.codes.get, query.username) if code is not None]
             mask &= self._username[:size] == codes[0] if len(codes) == 1 else np.isin(self._username[:size], codes)
         elif query.like_username is not None:
-            mask &= self._names_containing(query.like_username)[self._username[:size]]
+            mask &= self._name_texts.contains(query.like_username)[self._username[:size]]
         if query.zone is not None:
             mask &= self._equal(self._zone, self._zones, query.zone)
         if query.proto_name is not None:
             mask &= self._equal(self._proto_name, self._protocols, query.proto_name)
         if query.ip_address is not None:
-            address = query.ip_address
-            mask &= self._searched(
-                self._ip_search, self._ips, lambda ip: ip == address, self._ip_search.equals(address)
-            )
+            mask &= self._ip_texts.equals(query.ip_address)
         if query.like_ip_address is not None:
-            part = query.like_ip_address
-            mask &= self._searched(self._ip_search, self._ips, lambda ip: part in ip, self._ip_search.contains(part))
+            mask &= self._ip_texts.contains(query.like_ip_address)
         if query.node is not None:
             mask &= self._equal(self._node, self._nodes, query.node)
         if query.conn_state is not None:
@@ -418,28 +412,6 @@ class Registry:
             if high is not None:
                 mask &= column[:size] <= high
         return mask
-
-    def _contains(self, part: str) -> Mask:
-        """Which rows' clientids contain `part`."""
-        return self._searched(self._search, self._ids, lambda clientid: part in clientid, self._search.contains(part))
-
-    def _searched(self, search: Search, values: list[str], test: Callable[[str], bool], found: Mask) -> Mask:
-        """`found` (the rows `search` covers, searched as bytes) extended to every row: the rows added after the
-        search was built are tested one by one."""
-        result = np.zeros(len(values), dtype=np.bool_)
-        result[: search.size] = found
-        result[search.size :] = [test(value) for value in values[search.size :]]
-        return result
-
-    def _names_containing(self, part: str) -> Mask:
-        """Which user-name codes hold `part` (None: none); the search covers the names known when it was first
-        asked, and is built again once as many new names have come."""
-        names = self._names.values
-        if len(names) > 2 * self._name_search.size:
-            self._name_search = Search([name or "" for name in names])
-        return self._searched(
-            self._name_search, names, lambda name: part in (name or ""), self._name_search.contains(part)
-        )
 
     def _equal(self, column: npt.NDArray[np.int32], table: Codes, value: str) -> Mask:
         code = table.codes.get(value)

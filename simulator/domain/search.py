@@ -5,6 +5,7 @@ match's row is its offset divided by the width. Built the first time it is asked
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -106,7 +107,7 @@ class Search:
         return starts
 
     def _slowly(self, test: Callable[[str], bool]) -> Mask:
-        return np.fromiter((test(value) for value in self._values), dtype=np.bool_, count=self.size)
+        return np.fromiter((test(value) for value in self._values[: self.size]), dtype=np.bool_, count=self.size)
 
     def _build(self) -> Bytes:
         if self._buffer is None:
@@ -123,3 +124,28 @@ class Search:
                 self._pairs += np.bincount(pairs, minlength=65_536)
             self._buffer = buffer
         return self._buffer
+
+
+class Texts:
+    """Strings that only grow at the end (clientids, IP addresses, user names; None reads as ""): those there when
+    the search was built are searched as bytes, later ones one by one, and the search is built again once more
+    have come than it covers."""
+
+    def __init__(self, values: list[Any], encoded: npt.NDArray[np.bytes_] | None = None) -> None:
+        self._values = values
+        self._search = None if encoded is None else Search(values, encoded)
+
+    def contains(self, part: str) -> Mask:
+        return self._searched(lambda value: part in (value or ""), lambda search: search.contains(part))
+
+    def equals(self, value: str) -> Mask:
+        return self._searched(lambda other: other == value, lambda search: search.equals(value))
+
+    def _searched(self, test: Callable[[Any], bool], search_with: Callable[[Search], Mask]) -> Mask:
+        values, search = self._values, self._search
+        if search is None or len(values) > 2 * search.size:
+            search = self._search = Search([value or "" for value in values])
+        result = np.zeros(len(values), dtype=np.bool_)
+        result[: search.size] = search_with(search)
+        result[search.size :] = [test(value) for value in values[search.size :]]
+        return result
