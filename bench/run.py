@@ -24,6 +24,9 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import controls
+import latency
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 SPEC = ROOT / "openapi" / "clients.yaml"
@@ -90,6 +93,8 @@ class Result:
     bytes: int
     errors: int
     ratios: dict[str, float] = field(default_factory=dict)
+    server_side: dict[str, float] = field(default_factory=dict)
+    """Percentiles of the journal's `latency_ms` over the run at 1 connection (simulators only)."""
 
 
 def fetch(url: str, method: str = "GET", body: bytes | None = None) -> bytes:
@@ -166,6 +171,17 @@ def wrk(
     }
 
 
+def single(
+    server: Server, url: str, seconds: int, script: Path | None = None, args: tuple[str, ...] = ()
+) -> tuple[dict[str, float], dict[str, float]]:
+    """wrk at 1 connection, and the server-side percentiles of the same requests from the simulator's journal."""
+    simulated = server.name.startswith("emqx-sim")
+    if simulated:
+        latency.clear(fetch, server.base)
+    measured = wrk(url, 1, seconds, script, args)
+    return measured, latency.server_side(fetch, server.base) if simulated else {}
+
+
 def ensure_tools() -> None:
     if shutil.which("wrk") is None:
         sudo = [] if os.geteuid() == 0 else ["sudo"]
@@ -190,7 +206,7 @@ class Target:
 
 def simulator(name: str, clients: int, *flags: str, root: Path = ROOT) -> Server:
     command = [sys.executable, "-m", "simulator", "serve", "--port", "{port}", "--clients", str(clients)]
-    flags = ("--log-level", "error", "--no-progress", *flags)
+    flags = ("--log-level", "error", "--no-progress", "--journal-size", str(latency.JOURNAL_SIZE), *flags)
     return Server(name, [*command, *flags], "http://127.0.0.1:{port}/api/v5", root)
 
 
@@ -283,9 +299,9 @@ def compare(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Se
                 else:
                     size = len(fetch(url + "/subscribe", "POST", b'{"topic": "t/b"}'))
                 load = wrk(url, 32, args.seconds, script, script_args)
-                single = wrk(url, 1, max(3, args.seconds // 2), script, script_args)
-                results.append(Result(name, server.name, load["rps"], single["p50"], single["p99"], size,
-                                      int(load["errors"] + single["errors"])))  # fmt: skip
+                one, served = single(server, url, max(3, args.seconds // 2), script, script_args)
+                results.append(Result(name, server.name, load["rps"], one["p50"], one["p99"], size,
+                                      int(load["errors"] + one["errors"]), server_side=served))  # fmt: skip
             if server.name == "emqx-sim" and args.soak_seconds:
                 ids = work / "ids.txt"
                 clientids(server.base, 1000, ids)
@@ -305,13 +321,22 @@ def compare(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Se
     ours = by_key[("list 50", "emqx-sim")]
     emqx5 = by_key[("list 50", EMQX5)]
     checked = by_key[("list 50", "emqx-sim --validate-responses")]
+    never = by_key[("list 50, every request a new query", "emqx-sim")]
     targets = [
-        Target("list 50: x Prism static", ours.ratios.get("prism-static", 0), 1.5, True, "x"),
+        Target("list 50: x Prism static", ours.ratios.get("prism-static", 0), 3, True, "x"),
+        Target("list 50, every request a new query: x Prism static", never.ratios.get("prism-static", 0), 2, True,
+               "x"),
         Target("list 50: x Prism dynamic", ours.ratios.get("prism-dynamic", 0), 10, True, "x"),
         Target("list 50: req/s off / on --validate-responses", ours.requests_per_s / checked.requests_per_s, 2, False,
                "x"),
         Target("list 50: req/s EMQX 5 dialect / Cloud dialect", emqx5.requests_per_s / ours.requests_per_s, 0.95, True,
                "x"),
+    ]  # fmt: skip
+    targets += [
+        Target(f"{r.workload}: server-side p99 ms at 1 connection", r.server_side.get("p99", float("inf")), 2, False,
+               "ms")
+        for r in results
+        if r.server == "emqx-sim"
     ]  # fmt: skip
     if args.baseline is not None:
         for result in results:
@@ -322,16 +347,23 @@ def compare(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Se
     return results, servers, targets
 
 
+def scale_limits(clients: int) -> tuple[float, float, float]:
+    """Seconds to ready, MiB of RSS, and the factor on every other time target, for a population this large:
+    the targets of 1,000,000 clients up to that size, those of 10,000,000 (2x the times) beyond it."""
+    return (5, 700, 1) if clients <= 1_000_000 else (60, 4096, 2)
+
+
 def scale(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Server], list[Target]]:
     """The simulator alone with a large population: latencies at 1 connection, each request a new one."""
     server = simulator("emqx-sim", args.clients)
     results: list[Result] = []
     targets: list[Target] = []
     soaked: tuple[float, float, dict[str, float]] | None = None
+    ready_s, rss_mib, factor = scale_limits(args.clients)
     try:
         server.start(free_port(), args.ready_timeout)
         path = urllib.parse.urlsplit(server.base).path
-        clients = clientids(server.base, 40000, work / "all.txt")
+        clients = clientids(server.base, 60000, work / "all.txt")
         lines = (work / "all.txt").read_text(encoding="utf-8").splitlines(keepends=True)
         (work / "ids.txt").write_text("".join(lines[:20000]), encoding="utf-8")
         (work / "kicked.txt").write_text("".join(lines[20000:]), encoding="utf-8")
@@ -339,26 +371,35 @@ def scale(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Serv
         now_ms = int(time.time() * 1000)
         vary = BENCH / "vary.lua"
         ids = str(work / "ids.txt")
-        single = max(3, args.seconds // 2)
+        seconds = max(3, args.seconds // 2)
+        deepest = max(1, args.clients // 100 - 1)
         latencies: dict[str, tuple[tuple[str, ...], float]] = {
-            "get one client": ((f"{path}/clients/%s", "GET", "", ids), 2),
-            "subscribe": ((f"{path}/clients/%s/subscribe", "POST", '{"topic": "bench/t", "qos": 1}', ids), 2),
-            "kick": ((f"{path}/clients/%s", "DELETE", "", str(work / "kicked.txt")), 2),
-            "first page, conn_state": ((f"{path}/clients?conn_state=disconnected&_gte_created_at=%d",), 20),
-            "first page, username": ((f"{path}/clients?username={username}&_gte_created_at=%d",), 20),
-            "first page, proto_ver": ((f"{path}/clients?proto_ver=5&_gte_created_at=%d",), 20),
-            "first page, clean_start": ((f"{path}/clients?clean_start=false&_gte_created_at=%d",), 20),
-            "first page, time range": ((f"{path}/clients?_gte_connected_at=%d&_lte_connected_at={now_ms}",), 20),
-            "page 5000 of 100": ((f"{path}/clients?_page=5000&_limit=100&_gte_created_at=%d",), 20),
-            "_like_clientid search": ((f"{path}/clients?_like_clientid=%d",), 300),
-        }
+            "get one client": ((f"{path}/clients/%s", "GET", "", ids), 0.3),
+            "subscribe": ((f"{path}/clients/%s/subscribe", "POST", '{"topic": "bench/t", "qos": 1}', ids), 0.3),
+            "kick": ((f"{path}/clients/%s", "DELETE", "", str(work / "kicked.txt")), 0.3),
+            "first page, conn_state": ((f"{path}/clients?conn_state=disconnected&_gte_created_at=%d",), 3),
+            "first page, username": ((f"{path}/clients?username={username}&_gte_created_at=%d",), 3),
+            "first page, proto_ver": ((f"{path}/clients?proto_ver=5&_gte_created_at=%d",), 3),
+            "first page, clean_start": ((f"{path}/clients?clean_start=false&_gte_created_at=%d",), 3),
+            "first page, time range": ((f"{path}/clients?_gte_connected_at=%d&_lte_connected_at={now_ms}",), 3),
+            "first page, four filters": (
+                (f"{path}/clients?conn_state=connected&proto_ver=4&clean_start=true&zone=default"
+                 "&_gte_created_at=%d",), 3),
+            "page 5000 of 100": ((f"{path}/clients?_page=5000&_limit=100&_gte_created_at=%d",), 3),
+            "page n of 100, each a new page (clients never built)": (
+                (f"{path}/clients?_page=%d&_limit=100&_lte_created_at={now_ms}",), 3),
+            f"page {deepest} of 100 (the last)": (
+                (f"{path}/clients?_page={deepest}&_limit=100&_gte_created_at=%d",), 3),
+            "_like_clientid search": ((f"{path}/clients?_like_clientid=%d",), 30),
+            "_like_username search": ((f"{path}/clients?_like_username=%d",), 30),
+        }  # fmt: skip
         for name, (script_args, limit) in latencies.items():
-            measured = wrk(server.base, 1, single, vary, script_args)
+            measured, served = single(server, server.base, seconds, vary, script_args)
             results.append(Result(name, server.name, measured["rps"], measured["p50"], measured["p99"], 0,
-                                  int(measured["errors"])))  # fmt: skip
-            targets.append(Target(f"{name}: p50 ms at 1 connection", measured["p50"], limit, False, "ms"))
-            if name == "_like_clientid search":
-                targets.append(Target(f"{name}: p99 ms", measured["p99"], limit, False, "ms"))
+                                  int(measured["errors"]), server_side=served))  # fmt: skip
+            targets.append(Target(f"{name}: server-side p50 ms", served["p50"], limit * factor, False, "ms"))
+            if limit < 1:
+                targets.append(Target(f"{name}: server-side p99 ms", served["p99"], 2 * factor, False, "ms"))
         for name, url, script, script_args in (
             ("list 50", f"{server.base}/clients?_page=1&_limit=50", None, ()),
             ("list 50, every request a new query", server.base, vary,
@@ -370,13 +411,18 @@ def scale(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Serv
             soaked = soak(server, args.soak_seconds, work / "ids.txt")
         assert server.process is not None
         server.rss_after_mib = rss(server.process.pid)
+        measured_controls = controls.measure(server.base, AUTH, server.process.pid)
     finally:
         server.stop()
     targets += [
-        Target(f"ready with {args.clients:,} clients: s", server.startup_s or float("inf"), 30, False, "s"),
-        Target("RSS when ready: MiB", server.rss_mib or float("inf"), 1024, False, "MiB"),
-        Target("RSS after every workload: MiB", server.rss_after_mib or float("inf"), 1024, False, "MiB"),
-    ]
+        Target(f"ready with {args.clients:,} clients: s", server.startup_s or float("inf"), ready_s, False, "s"),
+        Target("RSS when ready: MiB", server.rss_mib or float("inf"), rss_mib, False, "MiB"),
+        Target("RSS after every workload: MiB", server.rss_after_mib or float("inf"), rss_mib, False, "MiB"),
+        Target(f"regenerate (took {measured_controls.regenerate_s:.1f} s): longest read meanwhile, ms of "
+               f"{measured_controls.reads} reads", measured_controls.read_block_ms, 50 * factor, False, "ms"),
+        Target("churn: CPU ms per simulated minute", measured_controls.churn_cpu_ms, 50 * factor, False, "ms"),
+        Target("clock jump of a day, churn on: s", measured_controls.day_jump_s, 5 * factor, False, "s"),
+    ]  # fmt: skip
     targets += soak_targets(args.soak_seconds, soaked)
     return results, [server], targets
 
@@ -411,9 +457,9 @@ def durability(args: argparse.Namespace, work: Path) -> tuple[list[Result], list
             ):  # fmt: skip
                 files = [(str(half),) if extra else () for half in halves]
                 load = wrk(url, 32, args.seconds, script, (*extra, *files[0]))
-                single = wrk(url, 1, max(3, args.seconds // 2), script, (*extra, *files[1]))
-                results.append(Result(name, server.name, load["rps"], single["p50"], single["p99"], 0,
-                                      int(load["errors"] + single["errors"])))  # fmt: skip
+                one, served = single(server, url, max(3, args.seconds // 2), script, (*extra, *files[1]))
+                results.append(Result(name, server.name, load["rps"], one["p50"], one["p99"], 0,
+                                      int(load["errors"] + one["errors"]), server_side=served))  # fmt: skip
             server.stop()
     finally:
         for server in servers:
@@ -447,19 +493,22 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="emqx-sim-bench-") as work:
         run = durability if args.state_file else scale if scaled else compare
         results, servers, targets = run(args, Path(work))
-    print(f"\nclients: {args.clients:,}; wrk: 1 thread, 32 connections for req/s, 1 connection for p50/p99")
+    print(f"\nclients: {args.clients:,}; wrk: 1 thread, 32 connections for req/s, 1 connection for p50/p99 (wrk's, "
+          "client side, and the journal's latency_ms, server side)")  # fmt: skip
     if scaled:
         print("every request differs from the one before (a new client, or a new value in the query)")
     print()
     references = ["prism-static", "prism-dynamic", *([BASELINE] if args.baseline is not None else [])]
     if args.state_file:
         references = ["emqx-sim"]
-    print("| workload | server | req/s | p50 ms | p99 ms | bytes | errors |" + "".join(f" x {n} |" for n in references))
-    print("|---|---|---:|---:|---:|---:|---:|" + "---:|" * len(references))
+    print("| workload | server | req/s | wrk p50 ms | wrk p99 ms | server p50 ms | server p90 ms | server p99 ms "
+          "| bytes | errors |" + "".join(f" x {n} |" for n in references))  # fmt: skip
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|" + "---:|" * len(references))
     for r in results:
         ratios = "".join(f" {r.ratios.get(name, float('nan')):.2f} |" for name in references)
-        print(f"| {r.workload} | {r.server} | {r.requests_per_s:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.bytes:,} "
-              f"| {r.errors} |{ratios}")  # fmt: skip
+        side = "".join(f" {r.server_side.get(p, float('nan')):.2f} |" for p in ("p50", "p90", "p99"))
+        print(f"| {r.workload} | {r.server} | {r.requests_per_s:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} |{side} "
+              f"{r.bytes:,} | {r.errors} |{ratios}")  # fmt: skip
     print("\n| server | startup s | RSS at start MiB | RSS after load MiB |")
     print("|---|---:|---:|---:|")
     for s in servers:

@@ -9,11 +9,11 @@ from typing import Any
 import orjson
 
 from simulator import views
-from simulator.domain.client import Client
+from simulator.domain.client import Client, ConnState
 from simulator.domain.query import Page
 from simulator.service import Revision
 
-CacheKey = tuple[str, str, int, int | None, int, int]
+CacheKey = tuple[str, ConnState, int, int | None, int, int]
 MAX_CLIENT_BYTES = 8 * 1024 * 1024
 """Bytes of clients kept per second of the clock, at most (a page is joined from them)."""
 MAX_PAGE_BYTES = 2 * 1024 * 1024
@@ -28,8 +28,8 @@ Check = Callable[[dict[str, Any]], None]
 class ByteCache:
     """JSON bytes of clients and pages. A client's bytes depend on its state and subscription count and on
     the clock's whole second (counters move once a second), so they are cached under those; a list page
-    depends on the query, the state's version and the second, so it is cached under those. Both caches are
-    dropped when the second changes."""
+    depends on the query, the state's version and the second, so it is cached under those, and the clients of a
+    page (joined) under the page's `run`. Every cache is dropped when the second changes."""
 
     def __init__(
         self,
@@ -46,12 +46,13 @@ class ByteCache:
         self._second: int | None = None
         self._cache: dict[CacheKey, bytes] = {}
         self._pages: dict[tuple[int, Hashable], bytes] = {}
-        self._sizes = [0, 0]
+        self._runs: dict[Hashable, bytes] = {}
+        self._sizes = [0, 0, 0]
         self._lock = threading.Lock()
 
     def _roll(self, second: int) -> None:
         if second != self._second:
-            self._second, self._cache, self._pages, self._sizes = second, {}, {}, [0, 0]
+            self._second, self._cache, self._pages, self._runs, self._sizes = second, {}, {}, {}, [0, 0, 0]
 
     def listing(self, key: Hashable, current: Revision, compute: Callable[[], tuple[Page, Revision]]) -> bytes:
         """The bytes of the list page `compute` makes, served again while the version and second stay."""
@@ -69,27 +70,65 @@ class ByteCache:
         return body
 
     def client(self, client: Client, now_ms: int) -> bytes:
+        return self.clients([client], now_ms)[0]
+
+    def clients(self, clients: list[Client], now_ms: int) -> list[bytes]:
+        """The bytes of each client at `now_ms`: those cached this second looked up under one lock, the rest
+        serialized (and kept while the second's budget lasts)."""
         second = now_ms // 1000
-        key = (client.clientid, client.state.value, client.connected_at_ms, client.disconnected_at_ms,
-               len(client.subscriptions), client.identity.keepalive)  # fmt: skip
+        keys = [_key(client) for client in clients]
         with self._lock:
             self._roll(second)
-            cached = self._cache.get(key)
-        if cached is None:
-            view = self.view(client, now_ms)
+            found = list(map(self._cache.get, keys))
+        missing = [index for index, cached in enumerate(found) if cached is None]
+        if not missing:
+            return found  # type: ignore[return-value]  # no None left
+        made: list[tuple[CacheKey, bytes]] = []
+        for index in missing:
+            view = self.view(clients[index], now_ms)
             if self.check_client is not None:
                 self.check_client(view)
-            cached = orjson.dumps(view)
-            with self._lock:
-                if second == self._second and self._sizes[0] < MAX_CLIENT_BYTES:
-                    self._cache[key] = cached
-                    self._sizes[0] += len(cached)
-        return cached
+            found[index] = body = orjson.dumps(view)
+            made.append((keys[index], body))
+        with self._lock:
+            if second == self._second:
+                for key, body in made:
+                    if self._sizes[0] >= MAX_CLIENT_BYTES:
+                        break
+                    self._cache[key] = body
+                    self._sizes[0] += len(body)
+        return found  # type: ignore[return-value]  # every None was filled
 
     def page(self, page: Page, now_ms: int) -> bytes:
         meta_view = views.page_meta(page)
         if self.check_meta is not None:
             self.check_meta(meta_view)
         meta = orjson.dumps(meta_view)
-        data = b",".join(self.client(client, now_ms) for client in page.clients)
+        data = self._run(page, now_ms)
         return b'{"meta":' + meta + b',"data":[' + data + b"]}"
+
+    def _run(self, page: Page, now_ms: int) -> bytes:
+        """The page's clients joined, looked up by `page.run` (and their subscription counts, which a caller may
+        change on a client it holds) within the second: the same clients listed again cost one lookup."""
+        second = now_ms // 1000
+        key = None if page.run is None else (page.run, tuple([len(client.subscriptions) for client in page.clients]))
+        if key is not None:
+            with self._lock:
+                self._roll(second)
+                joined = self._runs.get(key)
+            if joined is not None:
+                return joined
+        joined = b",".join(self.clients(page.clients, now_ms))
+        if key is not None:
+            with self._lock:
+                if second == self._second and self._sizes[2] < MAX_PAGE_BYTES:
+                    self._runs[key] = joined
+                    self._sizes[2] += len(joined)
+        return joined
+
+
+def _key(client: Client) -> CacheKey:
+    """What a client's bytes within one second depend on (the rest of it is fixed for its life)."""
+    identity = client.identity
+    return (identity.clientid, client.state, client.connected_at_ms, client.disconnected_at_ms,
+            len(client.subscriptions), identity.keepalive)  # fmt: skip

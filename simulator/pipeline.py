@@ -63,9 +63,9 @@ PANEL = b"x-emqx-sim-panel"
 DOCS = ("/ui", "/openapi.json", "/openapi.yaml")
 """Paths, under each API's base, that connexion serves: Swagger UI and the spec."""
 READ_HEADERS = frozenset(
-    b"authorization content-type content-length content-encoding origin prefer access-control-request-method".split()
-    + [PANEL]
-)
+    (*b"authorization content-type content-length content-encoding origin prefer access-control-request-method".split(),
+     PANEL)
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,7 +135,8 @@ class Simulation:
             rows, keep = self._registry.scan(query)
             positions, hasnext = paging.page(keep, number, limit)
             count = None if query.fuzzy else rows.size
-            page = Page(self._registry.clients(rows[positions]), number, limit, hasnext, count)
+            chosen = rows[positions]
+            page = Page(self._registry.clients(chosen), number, limit, hasnext, count, self._registry.run(chosen))
             return page, Revision(now, self._registry.version)
 
     def cursor_page(self, query: ClientQuery, after: str | None, limit: int) -> tuple[list[Client], str | None, int]:
@@ -297,8 +298,10 @@ class Simulation:
         registry = Registry(population=build(spec))
         with self._lock:
             self._record({"op": "regenerate", "setup": setup.data()}, self.clock.now_ms())
+            previous = self._registry
             self._install(setup, registry, spec.now_ms)
             self._tick()
+        previous.release()
 
     def advance(self, seconds: float) -> int:
         if seconds < 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from typing import Any
 
@@ -122,13 +123,14 @@ def getStatus(deployment: Deployment) -> Reply:
     return Reply(body=_status_view(deployment.simulation.status()))
 
 
-def reset(deployment: Deployment) -> Reply:
+async def reset(deployment: Deployment) -> Reply:
     simulation = deployment.simulation
-    simulation.reset()
+    # Built in a thread (numpy lets go of the GIL), so reads are answered meanwhile; swapped in under the lock.
+    await asyncio.to_thread(simulation.reset)
     return Reply(body=_status_view(simulation.status()))
 
 
-def regenerate(deployment: Deployment, body: dict[str, Any]) -> Reply:
+async def regenerate(deployment: Deployment, body: dict[str, Any]) -> Reply:
     simulation = deployment.simulation
     current = simulation.spec
     name = body.get("scenario")
@@ -150,7 +152,7 @@ def regenerate(deployment: Deployment, body: dict[str, Any]) -> Reply:
         body.get("nodes", current.nodes if name is None else None),
         body.get("churn", simulation.status().churn is not None),
     )
-    simulation.regenerate(setup)
+    await asyncio.to_thread(simulation.regenerate, setup)
     deployment.scenario = scenario
     return Reply(body=_status_view(simulation.status()))
 

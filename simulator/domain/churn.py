@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from simulator.domain.client import Client, ConnState
 from simulator.domain.registry import Registry
+from simulator.domain.sampling import sample
 
 MINUTE_MS = 60_000
 MAX_STEPS = 1440
@@ -28,13 +29,17 @@ Arrival = Callable[[random.Random, int, int], Client]
 """Makes a new client from a step's random source, a sequence number and the instant it connects at."""
 
 
-def _count(rng: random.Random, expected: float) -> int:
+def occurrences(rng: random.Random, expected: float) -> int:
+    """How many of `expected` happen: its whole part, and one more with the chance of its fraction."""
     whole = int(expected)
     return whole + (1 if rng.random() < expected - whole else 0)
 
 
 def apply(churn: Churn, registry: Registry, seed: int, from_ms: int, to_ms: int, arrive: Arrival) -> None:
-    """Churn every whole minute in (from_ms, to_ms]; the same seed and minutes always churn alike."""
+    """Churn every whole minute in (from_ms, to_ms]; the same seed and minutes always churn alike.
+
+    Each minute draws, from its own random source: which connected clients disconnect (those without a session
+    end), which disconnected ones reconnect (unless their session ended first), and the newcomers."""
     first = from_ms // MINUTE_MS + 1
     last = to_ms // MINUTE_MS
     for minute in range(max(first, last - MAX_STEPS + 1), last + 1):
@@ -43,33 +48,15 @@ def apply(churn: Churn, registry: Registry, seed: int, from_ms: int, to_ms: int,
         # churn then depends only on the minutes, and a change log made again churns as the first run did.
         registry.expire(at)
         rng = random.Random(f"{seed}:churn:{minute}")
-        connected = registry.ids_in_state(ConnState.CONNECTED)
-        disconnected = registry.ids_in_state(ConnState.DISCONNECTED)
-        ended: list[str] = []
-        for clientid in rng.sample(connected, min(len(connected), _count(rng, len(connected) * churn.disconnects))):
-            client = registry.get(clientid)
-            if client is None:
-                continue
-            if client.identity.expiry_interval == 0:
-                ended.append(clientid)
-                continue
-            client = registry.touch(clientid)
-            assert client is not None
-            client.state = ConnState.DISCONNECTED
-            client.disconnected_at_ms = max(at, client.connected_at_ms + 1)
-            registry.add(client)
-        registry.remove_many(ended)
-        for clientid in rng.sample(
-            disconnected, min(len(disconnected), _count(rng, len(disconnected) * churn.reconnects))
-        ):
-            client = registry.touch(clientid)
-            if client is None or (client.expires_at_ms is not None and client.expires_at_ms <= at):
-                continue
-            client.state = ConnState.CONNECTED
-            client.connected_at_ms = at
-            client.disconnected_at_ms = None
-            registry.add(client)
-        for sequence in range(_count(rng, churn.arrivals)):
+        connected = registry.rows_in_state(ConnState.CONNECTED)
+        disconnected = registry.rows_in_state(ConnState.DISCONNECTED)
+        leaving = sample(rng, connected.size, min(connected.size, occurrences(rng, connected.size * churn.disconnects)))
+        registry.disconnect(connected[leaving], at)
+        back = sample(
+            rng, disconnected.size, min(disconnected.size, occurrences(rng, disconnected.size * churn.reconnects))
+        )
+        registry.reconnect(disconnected[back], at)
+        for sequence in range(occurrences(rng, churn.arrivals)):
             newcomer = arrive(rng, minute * 1000 + sequence, at)
             if registry.get(newcomer.clientid) is None:
                 registry.add(newcomer)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Hashable
+from dataclasses import dataclass, field, replace
 from ipaddress import ip_address
 
 from simulator.domain.client import Client, ConnState
@@ -86,3 +87,6 @@ class Page:
     limit: int
     hasnext: bool
     count: int | None
+    run: Hashable = field(default=None, compare=False)
+    """What its clients are, as they are now: pages with the same `run` (not None) hold the same clients in the same
+    states, so their serialized clients are the same within a second of the clock."""

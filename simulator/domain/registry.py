@@ -1,8 +1,10 @@
 """The live clients of the deployment, by clientid, in EMQX's listing order, with session expiry.
 
 Every field a list filter reads is kept as a column (numpy arrays, one row per client), so a filter over a
-million clients is a few vectorized comparisons, and the order is an array of rows sorted by clientid. A generated
-client that nothing has changed is not kept as an object: it is built again from its row when asked for.
+million clients is a few vectorized comparisons. Generated rows are in clientid order (`Order` merges in rows
+added later), so a row's clientid is found by bisection and a mask is already in listing order. A removed client's
+row stays, marked dead. A generated client that nothing has changed is not kept as an object: it is built again
+from its row when asked for; one whose state alone changed (churn) is kept in the columns as well.
 
 It is the one module over 300 lines: its columns, its order and its expiry index change together on every
 add, kick and expiry, and split apart they would each reach into the others' arrays.
@@ -10,12 +12,10 @@ add, kick and expiry, and split apart they would each reach into the others' arr
 
 from __future__ import annotations
 
-import bisect
 import functools
-import heapq
 import itertools
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -23,17 +23,26 @@ import numpy.typing as npt
 from simulator.domain.census import Counts
 from simulator.domain.client import Client, ConnState
 from simulator.domain.codes import Codes, Ids
+from simulator.domain.deadlines import NEVER, Deadlines
+from simulator.domain.order import Mask, Order, Rows
 from simulator.domain.population import NO_TIME, PROTOCOLS, STATES, ZONES, Population, Progress, node_names
 from simulator.domain.query import ClientQuery, Page
+from simulator.domain.search import Texts
 
+RELEASED = 65_536
+"""Strings freed at a time when a registry is let go of."""
 BUILT_CLIENTS = 16_384
 """Generated clients kept once built, most recently used first (a page served again needs no new ones)."""
-NEVER = np.iinfo(np.int64).max
-"""The expiry of a session that is attached."""
 STATE_CODES = {state: code for code, state in enumerate(STATES)}
-Mask = npt.NDArray[np.bool_]
 VERSIONS = 256
 """Protocol versions counted with one bincount (a scenario may give any other, counted by sorting)."""
+COLUMNS = {
+    "_alive": (np.bool_, 0), "_state": (np.int8, 0), "_clean": (np.bool_, 0), "_username": (np.int32, 0),
+    "_zone": (np.int32, 0), "_node": (np.int32, 0), "_proto_name": (np.int32, 0), "_proto_ver": (np.int64, 0),
+    "_created": (np.int64, 0), "_connected": (np.int64, 0), "_disconnected": (np.int64, NO_TIME),
+    "_expiry": (np.int64, 0), "_expires": (np.int64, NEVER), "_moved": (np.bool_, 0),
+}  # fmt: skip
+"""The columns, their types and the value of a row never filled."""
 
 
 _versions = itertools.count(1)
@@ -46,6 +55,22 @@ class Registry:
     one version holds for as long as the version is the same.
     """
 
+    _alive: Mask
+    _state: npt.NDArray[np.int8]
+    _clean: Mask
+    _username: npt.NDArray[np.int32]
+    _zone: npt.NDArray[np.int32]
+    _node: npt.NDArray[np.int32]
+    _proto_name: npt.NDArray[np.int32]
+    _proto_ver: Rows
+    _created: Rows
+    _connected: Rows
+    _disconnected: Rows
+    _expiry: Rows
+    _expires: Rows
+    _moved: Mask
+    """Rows whose state and times changed in the columns alone (the client is not kept as an object)."""
+
     def __init__(
         self, clients: Iterable[Client] = (), population: Population | None = None, progress: Progress | None = None
     ) -> None:
@@ -57,29 +82,25 @@ class Registry:
                 progress("indexing", done, rows)
 
         report(0)
-        self._build = population.materialize if population else _no_population
-        self._built = functools.lru_cache(maxsize=BUILT_CLIENTS)(self._build)
+        self._population = population
+        self._built = functools.lru_cache(maxsize=BUILT_CLIENTS)(population.materialize) if population else None
         self._ids: list[str] = list(core.clientid) if core is not None else []
         self._ips: list[str] = list(core.ip_address) if core is not None else []
+        self._order = Order(self._ids, rows)
+        self._added: dict[str, int] = {}
+        """Rows of clients added after the generated ones, by clientid (a removed one's row is kept for it)."""
         self._objects: dict[int, Client] = {}
         self._names = Codes()
         self._zones = Codes(ZONES)
         self._nodes = Codes(node_names(population.spec.nodes) if population is not None else ())
         self._protocols = Codes(name for name, _ in PROTOCOLS)
+        self._id_texts = Texts(self._ids, population.clientid_bytes if population is not None else None)
+        self._ip_texts = Texts(self._ips)
+        self._name_texts = Texts(self._names.values)
         self._size = rows
         capacity = max(16, rows)
-        self._alive = np.zeros(capacity, dtype=np.bool_)
-        self._state = np.zeros(capacity, dtype=np.int8)
-        self._clean = np.zeros(capacity, dtype=np.bool_)
-        self._username = np.zeros(capacity, dtype=np.int32)
-        self._zone = np.zeros(capacity, dtype=np.int32)
-        self._node = np.zeros(capacity, dtype=np.int32)
-        self._proto_name = np.zeros(capacity, dtype=np.int32)
-        self._proto_ver = np.zeros(capacity, dtype=np.int64)
-        self._created = np.zeros(capacity, dtype=np.int64)
-        self._connected = np.zeros(capacity, dtype=np.int64)
-        self._expires = np.full(capacity, NEVER, dtype=np.int64)
-        self._pending: list[tuple[int, int]] = []
+        for name, (dtype, empty) in COLUMNS.items():
+            setattr(self, name, np.full(capacity, empty, dtype=dtype))
         if core is not None:
             self._alive[:rows] = True
             self._state[:rows] = core.state
@@ -91,64 +112,85 @@ class Registry:
             self._proto_ver[:rows] = np.array([version for _, version in PROTOCOLS], np.int64)[core.protocol]
             self._created[:rows] = core.created_at_ms
             self._connected[:rows] = core.connected_at_ms
+            self._disconnected[:rows] = core.disconnected_at_ms
+            self._expiry[:rows] = core.expiry_interval
             expires = core.disconnected_at_ms + core.expiry_interval.astype(np.int64) * 1000
             self._expires[:rows] = np.where(core.disconnected_at_ms == NO_TIME, NEVER, expires)
-        report(rows // 3)
-        by_expiry = np.argsort(self._expires[:rows], kind="stable")
-        self._deadlines = self._expires[:rows][by_expiry]
-        self._deadline_rows = by_expiry.astype(np.int64)
-        self._next_deadline = 0
-        self._ascending = np.array(sorted(range(rows), key=self._ids.__getitem__), dtype=np.int64)
-        report(rows * 2 // 3)
-        self._slot: dict[str, int] = {clientid: row for row, clientid in enumerate(self._ids)}
+        report(rows // 2)
+        self._deadlines = Deadlines(self._expires[:rows])
         self._count = rows
         self.version = next(_versions)
         report(rows)
-        for client in population.objects if population is not None else ():
-            self.add(client)
+        self._add_all(population.objects if population is not None else ())
         self._generated = self._size
         """Rows of the population as generated; later ones are clients added since."""
-        for client in clients:
-            self.add(client)
+        self._add_all(clients)
 
     def __len__(self) -> int:
         return self._count
 
+    def release(self) -> None:
+        """Let go of the clients' strings a chunk at a time, once nothing reads this registry any more: freeing
+        millions of them at once would hold the GIL for seconds, and every request with it."""
+        lists = [self._ids, self._ips, self._names.values]
+        if self._population is not None:
+            core = self._population.core
+            lists += [core.clientid, core.username, core.ip_address]
+        if self._built is not None:
+            self._built.cache_clear()
+        self._objects.clear()
+        for values in lists:
+            while values:
+                del values[-RELEASED:]
+        self._names.codes.clear()
+
     def get(self, clientid: str) -> Client | None:
         """The client, as it is now; a generated client nothing changed is built afresh for each call."""
-        row = self._slot.get(clientid)
-        return None if row is None else self._client(row)
+        row = self._row(clientid)
+        return None if row is None or not self._alive[row] else self._client(row)
 
     def touch(self, clientid: str) -> Client | None:
         """The client as an object the registry keeps: changes to its subscriptions last; call `add` after
         changing anything a filter reads (state, times)."""
-        row = self._slot.get(clientid)
-        if row is None:
+        row = self._row(clientid)
+        if row is None or not self._alive[row]:
             return None
         self.version = next(_versions)
         client = self._objects.get(row)
         if client is None:
             client = self._objects[row] = self._client(row)
+            self._moved[row] = False
         return client
 
     def add(self, client: Client) -> None:
         """Add a client, or record the changed state and times of one already here."""
-        row = self._slot.get(client.clientid)
-        if row is None:
-            row = self._size
-            if row == len(self._alive):
-                self._grow()
-            self._size += 1
-            self._ids.append(client.clientid)
-            self._ips.append(client.identity.ip_address)
-            self._slot[client.clientid] = row
-            position = bisect.bisect_left(self._ascending, client.clientid, key=self._key)
-            self._ascending = np.insert(self._ascending, position, row)
-            self._count += 1
+        self._add_all([client])
+
+    def _add_all(self, clients: Iterable[Client]) -> None:
+        added: list[int] = []
+        for client in clients:
+            row = self._row(client.clientid)
+            if row is None:
+                row = self._size
+                if row == len(self._alive):
+                    self._grow()
+                self._size += 1
+                self._ids.append(client.clientid)
+                self._ips.append(client.identity.ip_address)
+                self._added[client.clientid] = row
+                added.append(row)
+            self._record(row, client)
+        if added:
+            self._order.insert(added)
+
+    def _record(self, row: int, client: Client) -> None:
         ident = client.identity
         self.version = next(_versions)
+        if not self._alive[row]:
+            self._alive[row] = True
+            self._count += 1
         self._objects[row] = client
-        self._alive[row] = True
+        self._moved[row] = False
         self._state[row] = STATE_CODES[client.state]
         self._clean[row] = ident.clean_start
         self._username[row] = self._names.code(ident.username)
@@ -158,79 +200,103 @@ class Registry:
         self._proto_ver[row] = ident.proto_ver
         self._created[row] = client.created_at_ms
         self._connected[row] = client.connected_at_ms
+        self._disconnected[row] = NO_TIME if client.disconnected_at_ms is None else client.disconnected_at_ms
+        self._expiry[row] = ident.expiry_interval
         expires = client.expires_at_ms
         self._expires[row] = NEVER if expires is None else expires
         if expires is not None:
-            heapq.heappush(self._pending, (expires, row))
+            self._deadlines.push(np.array([expires], np.int64), np.array([row], np.int64))
+
+    def disconnect(self, rows: Rows, at_ms: int) -> None:
+        """These connected clients lose their connection at `at_ms`: those without a session (expiry 0) are gone,
+        the others disconnected until their session expires."""
+        self._forget_all(rows[self._expiry[rows] == 0])
+        rows = rows[self._expiry[rows] != 0]
+        disconnected = np.maximum(at_ms, self._connected[rows] + 1)
+        expires = disconnected + self._expiry[rows] * 1000
+        self._move(rows, STATE_CODES[ConnState.DISCONNECTED], self._connected[rows], disconnected, expires)
+        self._deadlines.push(expires, rows)
+
+    def reconnect(self, rows: Rows, at_ms: int) -> None:
+        """These disconnected clients connect again at `at_ms`, unless their session ended by then."""
+        rows = rows[self._expires[rows] > at_ms]
+        connected = np.full(rows.size, at_ms, dtype=np.int64)
+        never = np.full(rows.size, NEVER, dtype=np.int64)
+        self._move(rows, STATE_CODES[ConnState.CONNECTED], connected, np.full(rows.size, NO_TIME, np.int64), never)
+
+    def _move(self, rows: Rows, state: int, connected: Rows, disconnected: Rows, expires: Rows) -> None:
+        """Give these rows a new state and times: in the columns alone, and in the clients kept as objects."""
+        self.version = next(_versions)
+        self._state[rows] = state
+        self._connected[rows] = connected
+        self._disconnected[rows] = disconnected
+        self._expires[rows] = expires
+        self._moved[rows] = True
+        for row in self._kept(rows):
+            client = self._objects[row]
+            self._moved[row] = False
+            client.state = STATES[state]
+            client.connected_at_ms = int(self._connected[row])
+            gone = int(self._disconnected[row])
+            client.disconnected_at_ms = None if gone == NO_TIME else gone
 
     def remove(self, clientid: str) -> None:
-        row = self._slot.pop(clientid, None)
-        if row is not None:
-            position = bisect.bisect_left(self._ascending, clientid, key=self._key)
-            self._ascending = np.delete(self._ascending, position)
+        row = self._row(clientid)
+        if row is not None and self._alive[row]:
             self._forget(row)
 
     def remove_many(self, clientids: Iterable[str]) -> None:
-        """Remove these clients (any that are not here are skipped), reordering once."""
-        rows = [row for row in (self._slot.pop(clientid, None) for clientid in clientids) if row is not None]
-        for row in rows:
-            self._forget(row)
-        if rows:
-            self._ascending = self._ascending[self._alive[self._ascending]]
-
-    def window(self, start: int, end: int) -> list[Client]:
-        """Clients `start` to `end` (exclusive) of the descending order, without walking the others."""
-        size = self._count
-        rows = self._ascending[max(0, size - end) : max(0, size - start)]
-        return [self._client(int(row)) for row in rows[::-1]]
+        """Remove these clients (any that are not here are skipped)."""
+        for clientid in clientids:
+            self.remove(clientid)
 
     def changes(self) -> tuple[list[str], list[Client]]:
         """What differs from the generated population: the generated clients that are gone, and every client
-        kept as an object (changed, added, or given whole), in listing order."""
+        kept as an object or moved in the columns (changed, added, or given whole), in listing order."""
         gone = [self._ids[row] for row in np.flatnonzero(~self._alive[: self._generated]).tolist()]
-        kept = [self._objects[row] for row in self._ascending[::-1].tolist() if row in self._objects]
-        return [clientid for clientid in gone if clientid not in self._slot], kept
+        moved = np.flatnonzero(self._moved[: self._size] & self._alive[: self._size]).tolist()
+        kept = [*self._objects.values(), *map(self._client, moved)]
+        return gone, sorted(kept, key=lambda client: client.clientid, reverse=True)
 
     def ids_in_state(self, state: ConnState) -> Sequence[str]:
         """The clientids of the clients in `state`, in listing order (looked up as they are read)."""
-        ordered = self._ascending[::-1]
-        return Ids(self._ids, ordered[self._state[ordered] == STATE_CODES[state]])
+        return Ids(self._ids, self.rows_in_state(state))
+
+    def rows_in_state(self, state: ConnState) -> Rows:
+        """The rows of the clients in `state`, in listing order."""
+        size = self._size
+        mask = self._alive[:size] & (self._state[:size] == STATE_CODES[state])
+        rows: Rows = self._order.ascending(mask)[::-1]
+        return rows
 
     def select(self, query: ClientQuery, page: int, limit: int) -> Page:
         """The `page`-th run of `limit` clients matching `query`, in listing order, with an exact count."""
         start = (page - 1) * limit
         end = start + limit
-        if query.empty:
-            return Page(self.window(start, end), page, limit, hasnext=self._count > end, count=self._count)
-        hits = np.flatnonzero(self._matching(query)[self._ascending])
-        matched = int(hits.size)
-        chosen = self._ascending[hits[max(0, matched - end) : max(0, matched - start)]][::-1]
-        return Page(
-            clients=[self._client(int(row)) for row in chosen],
-            page=page,
-            limit=limit,
-            hasnext=matched > end,
-            count=None if query.fuzzy else matched,
-        )
+        rows, matched = self._order.page(self._matching(query), start, end)
+        count = None if query.fuzzy else matched
+        return Page(self.clients(rows), page, limit, matched > end, count, self.run(rows))
 
-    def scan(self, query: ClientQuery, after: str | None = None) -> tuple[npt.NDArray[np.int64], Mask]:
+    def run(self, rows: Rows) -> tuple[int, bytes]:
+        """What identifies these rows' clients as they are now (`Page.run`): the version and the rows."""
+        return self.version, rows.tobytes()
+
+    def scan(self, query: ClientQuery, after: str | None = None) -> tuple[Rows, Mask]:
         """EMQX 5's view of a list query: the rows matching its exact filters, in listing order (only those after
         the clientid `after`), and which of them its substring filters keep."""
-        ascending = self._ascending
-        if after is not None:
-            ascending = ascending[: bisect.bisect_left(ascending, after, key=self._key)]
         exact, fuzzy = query.split()
-        if not exact.empty:
-            ascending = ascending[np.flatnonzero(self._matching(exact)[ascending])]
-        rows = ascending[::-1]
+        rows = self._order.ascending(self._matching(exact), after)[::-1]
         keep = np.ones(rows.size, dtype=np.bool_) if fuzzy.empty else self._matching(fuzzy)[rows]
         return rows, keep
 
-    def clients(self, rows: npt.NDArray[np.int64]) -> list[Client]:
-        return [self._client(int(row)) for row in rows]
+    def clients(self, rows: Rows) -> list[Client]:
+        objects, built = self._objects, self._built
+        if built is None or self._moved[rows].any():
+            return [self._client(row) for row in rows.tolist()]
+        return [objects.get(row) or built(row) for row in rows.tolist()]
 
     def clientid(self, row: int) -> str:
-        return self._key(row)
+        return self._ids[row]
 
     def count(self, query: ClientQuery) -> int:
         """How many clients match `query` (substring filters included)."""
@@ -269,49 +335,75 @@ class Registry:
         built without passing through the cache of built clients, so pages served again keep theirs."""
         alive = np.flatnonzero(self._alive[: self._size])
         picked = alive[np.linspace(0, alive.size, min(size, alive.size), endpoint=False).astype(np.int64)]
-        return [self._objects.get(row) or self._build(row) for row in picked.tolist()]
+        return [self._client(row, cached=False) for row in picked.tolist()]
 
     def expire(self, now_ms: int) -> list[str]:
         """Remove the disconnected clients whose session expired at or before `now_ms`; return their ids."""
-        due = int(np.searchsorted(self._deadlines, now_ms, side="right"))
-        candidates = [
-            (int(deadline), int(row))
-            for deadline, row in zip(
-                self._deadlines[self._next_deadline : due], self._deadline_rows[self._next_deadline : due], strict=True
-            )
-        ]
-        self._next_deadline = max(self._next_deadline, due)
-        while self._pending and self._pending[0][0] <= now_ms:
-            candidates.append(heapq.heappop(self._pending))
-        gone_rows = sorted({row for deadline, row in candidates if self._alive[row] and self._expires[row] == deadline})
-        if not gone_rows:
+        if not self._deadlines.due(now_ms):
             return []
-        gone = [self._ids[row] for row in gone_rows]
-        self.remove_many(gone)
-        return gone
+        deadlines, rows = self._deadlines.pop(now_ms)
+        live = self._alive[rows] & (self._expires[rows] == deadlines)
+        gone_rows = np.unique(rows[live])
+        self._forget_all(gone_rows)
+        return [self._ids[row] for row in gone_rows.tolist()]
 
-    def _key(self, row: Any) -> str:
-        clientid: str = self._ids[row]
-        return clientid
+    def _row(self, clientid: str) -> int | None:
+        """The row of `clientid`, whether the client is still there or not; None if it never was."""
+        row = self._order.find(clientid)
+        return self._added.get(clientid) if row is None else row
 
     def _forget(self, row: int) -> None:
         self.version = next(_versions)
         self._objects.pop(row, None)
         self._alive[row] = False
+        self._moved[row] = False
         self._expires[row] = NEVER
         self._count -= 1
 
-    def _client(self, row: int) -> Client:
+    def _forget_all(self, rows: Rows) -> None:
+        """`_forget` of each of these rows (all live, none twice), in one pass over the columns."""
+        if not rows.size:
+            return
+        self.version = next(_versions)
+        for row in self._kept(rows):
+            del self._objects[row]
+        self._alive[rows] = False
+        self._moved[rows] = False
+        self._expires[rows] = NEVER
+        self._count -= int(rows.size)
+
+    def _kept(self, rows: Rows) -> list[int]:
+        """Which of these rows have their client kept as an object."""
+        if not self._objects:
+            return []
+        if len(self._objects) < rows.size:
+            wanted = set(rows.tolist())
+            return [row for row in self._objects if row in wanted]
+        return [row for row in rows.tolist() if row in self._objects]
+
+    def _client(self, row: int, cached: bool = True) -> Client:
+        """The client of `row`; a generated one built through the cache of built clients, unless not `cached`."""
         client = self._objects.get(row)
         if client is not None:
             return client
-        return self._built(row)
+        assert self._population is not None and self._built is not None, "a row without an object is generated"
+        client = self._built(row) if cached else self._population.materialize(row)
+        if not self._moved[row]:
+            return client
+        # Built as generated (its details drawn for its first state), then given the state churn moved it to.
+        disconnected = int(self._disconnected[row])
+        return replace(
+            client,
+            subscriptions=dict(client.subscriptions),
+            state=STATES[self._state[row]],
+            connected_at_ms=int(self._connected[row]),
+            disconnected_at_ms=None if disconnected == NO_TIME else disconnected,
+        )
 
     def _grow(self) -> None:
-        for name in ("_alive", "_state", "_clean", "_username", "_zone", "_node", "_proto_name", "_proto_ver",
-                     "_created", "_connected", "_expires"):  # fmt: skip
+        for name, (_, empty) in COLUMNS.items():
             column = getattr(self, name)
-            grown = np.full(len(column) * 2, NEVER if name == "_expires" else 0, dtype=column.dtype)
+            grown = np.full(len(column) * 2, empty, dtype=column.dtype)
             grown[: len(column)] = column
             setattr(self, name, grown)
 
@@ -321,28 +413,23 @@ class Registry:
         mask = self._alive[:size].copy()
         if query.clientid is not None:
             only = np.zeros(size, dtype=np.bool_)
-            only[[row for row in map(self._slot.get, query.clientid) if row is not None]] = True
+            only[[row for row in map(self._row, query.clientid) if row is not None]] = True
             mask &= only
         elif query.like_clientid is not None:
-            part = query.like_clientid
-            mask &= np.fromiter((part in clientid for clientid in self._ids), dtype=np.bool_, count=size)
+            mask &= self._id_texts.contains(query.like_clientid)
         if query.username is not None:
             codes = [code for code in map(self._names.codes.get, query.username) if code is not None]
             mask &= self._username[:size] == codes[0] if len(codes) == 1 else np.isin(self._username[:size], codes)
         elif query.like_username is not None:
-            part = query.like_username
-            hit = np.fromiter((part in (name or "") for name in self._names.values), dtype=np.bool_)
-            mask &= hit[self._username[:size]]
+            mask &= self._name_texts.contains(query.like_username)[self._username[:size]]
         if query.zone is not None:
             mask &= self._equal(self._zone, self._zones, query.zone)
         if query.proto_name is not None:
             mask &= self._equal(self._proto_name, self._protocols, query.proto_name)
         if query.ip_address is not None:
-            address = query.ip_address
-            mask &= np.fromiter((ip == address for ip in self._ips), dtype=np.bool_, count=size)
+            mask &= self._ip_texts.equals(query.ip_address)
         if query.like_ip_address is not None:
-            part = query.like_ip_address
-            mask &= np.fromiter((part in ip for ip in self._ips), dtype=np.bool_, count=size)
+            mask &= self._ip_texts.contains(query.like_ip_address)
         if query.node is not None:
             mask &= self._equal(self._node, self._nodes, query.node)
         if query.conn_state is not None:
@@ -371,7 +458,3 @@ class Registry:
             return np.zeros(self._size, dtype=np.bool_)
         result: Mask = column[: self._size] == code
         return result
-
-
-def _no_population(row: int) -> Client:
-    raise AssertionError(f"row {row} has no object and there is no generated population")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 
-from simulator.domain.client import Client
+from simulator.domain.churn import MINUTE_MS, Arrival, Churn, occurrences
+from simulator.domain.client import Client, ConnState
 from simulator.domain.population import Population, PopulationSpec, build
 from simulator.domain.query import ClientQuery, Page
 from simulator.domain.registry import Registry
@@ -50,7 +52,7 @@ def select(ordered: Iterable[Client], query: ClientQuery, page: int, limit: int)
 def descending(registry: Registry) -> list[Client]:
     """Every client of `registry`, in listing (clientid-descending byte) order: its clientids sorted here, not
     read from the order the registry keeps, so that the two can be checked against each other."""
-    ordered = sorted(registry._slot, key=str.encode, reverse=True)
+    ordered = sorted({clientid for clientid in registry._ids if registry.get(clientid)}, key=str.encode, reverse=True)
     return [client for client in map(registry.get, ordered) if client is not None]
 
 
@@ -62,3 +64,38 @@ def all_clients(population: Population) -> list[Client]:
 def generate(spec: PopulationSpec) -> list[Client]:
     """The documented clients, the explicit ones, then generated ones up to `spec.clients` in all."""
     return all_clients(build(spec))
+
+
+def churn(churn: Churn, registry: Registry, seed: int, from_ms: int, to_ms: int, arrive: Arrival) -> None:
+    """Churn as first written: every sampled client built whole, changed, and added back, one at a time."""
+    for minute in range(from_ms // MINUTE_MS + 1, to_ms // MINUTE_MS + 1):
+        at = minute * MINUTE_MS
+        registry.expire(at)  # sessions ended by the minute are gone before it churns
+        rng = random.Random(f"{seed}:churn:{minute}")
+        connected = registry.ids_in_state(ConnState.CONNECTED)
+        disconnected = registry.ids_in_state(ConnState.DISCONNECTED)
+        ended: list[str] = []
+        for clientid in rng.sample(
+            connected, min(len(connected), occurrences(rng, len(connected) * churn.disconnects))
+        ):
+            client = registry.touch(clientid)
+            assert client is not None
+            if client.identity.expiry_interval == 0:
+                ended.append(clientid)
+                continue
+            client.state = ConnState.DISCONNECTED
+            client.disconnected_at_ms = max(at, client.connected_at_ms + 1)
+            registry.add(client)
+        registry.remove_many(ended)
+        for clientid in rng.sample(
+            disconnected, min(len(disconnected), occurrences(rng, len(disconnected) * churn.reconnects))
+        ):
+            client = registry.touch(clientid)
+            if client is None or (client.expires_at_ms is not None and client.expires_at_ms <= at):
+                continue
+            client.state, client.connected_at_ms, client.disconnected_at_ms = ConnState.CONNECTED, at, None
+            registry.add(client)
+        for sequence in range(occurrences(rng, churn.arrivals)):
+            newcomer = arrive(rng, minute * 1000 + sequence, at)
+            if registry.get(newcomer.clientid) is None:
+                registry.add(newcomer)

@@ -49,7 +49,7 @@ def listClientsV2(
     after = None if cursor is None else _after(cursor)
     filters.pop("node", None)
     clients, following, now = deployment.simulation.cursor_page(query_of(filters), after, limit)
-    data = b",".join(deployment.cache.client(client, now) for client in clients)
+    data = b",".join(deployment.cache.clients(clients, now))
     meta: dict[str, Any] = {"count": len(clients)}
     if following is not None:
         meta["cursor"] = _cursor(following)

@@ -30,6 +30,7 @@ import random
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from simulator.domain.client import Client
 from simulator.domain.population.columns import NO_TIME, PROTOCOLS, STATES, ZONES, Core, draw, unique
@@ -61,11 +62,14 @@ CHUNK = 65_536
 
 @dataclass(slots=True)
 class Population:
-    """The clients of a spec: the documented and explicit ones as objects, the generated ones as columns."""
+    """The clients of a spec: the documented and explicit ones as objects, the generated ones as columns, in
+    clientid order."""
 
     spec: PopulationSpec
     objects: list[Client]
     core: Core
+    clientid_bytes: npt.NDArray[np.bytes_] | None = None
+    """The generated clientids as fixed-width bytes, in the core's order (what sorting them made)."""
 
     def __len__(self) -> int:
         return len(self.objects) + len(self.core)
@@ -101,4 +105,5 @@ def build(spec: PopulationSpec, progress: Progress | None = None) -> Population:
         done += count
         if progress is not None:
             progress("generating", done, wanted)
-    return Population(spec, objects, Core.concatenate(parts))
+    core, clientid_bytes = Core.concatenate(parts).sorted()
+    return Population(spec, objects, core, clientid_bytes)

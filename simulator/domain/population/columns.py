@@ -12,6 +12,7 @@ import numpy.typing as npt
 from simulator.domain.client import ConnState
 from simulator.domain.population.names import clientid_from, username_from
 from simulator.domain.population.spec import PopulationSpec
+from simulator.domain.search import fixed_width
 
 PROTOCOLS = (("MQTT", 5), ("MQTT", 4), ("MQTT", 3), ("MQTT-SN", 1), ("CoAP", 1))
 LISTENERS = ("tcp:default", "ssl:default", "ws:default", "wss:default", "mqttsn:udp:default", "coap:udp:default")
@@ -54,6 +55,20 @@ class Core:
 
     def __len__(self) -> int:
         return len(self.clientid)
+
+    def sorted(self) -> tuple[Core, npt.NDArray[np.bytes_]]:
+        """The same clients in clientid (byte) order, the listing order read backwards, and their clientids in that
+        order as fixed-width bytes (sorted by numpy as such: no step holds the GIL for long, so a population built
+        in a thread leaves reads answered meanwhile)."""
+        encoded = fixed_width(self.clientid)
+        taken = np.argsort(encoded, kind="stable").astype(np.int64)
+        order = taken.tolist()
+
+        def take(name: str) -> Any:
+            column = getattr(self, name)
+            return [column[row] for row in order] if isinstance(column, list) else column[taken]
+
+        return Core(**{name: take(name) for name in self.__slots__}), encoded[taken]
 
     @classmethod
     def concatenate(cls, parts: list[Core]) -> Core:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import random
-from dataclasses import replace
 
 from faker import Faker
 
@@ -41,53 +40,34 @@ def companies(seed: int) -> tuple[str, ...]:
 
 
 def materialize(core: Core, row: int, spec: PopulationSpec) -> Client:
-    """Generated client `row` of `core`, whole: its columns, and the rest drawn from its own random source."""
+    """Generated client `row` of `core`, whole: its columns, and the rest drawn from its own random source in a
+    fixed order of draws."""
     clientid = core.clientid[row]
     proto_name, proto_ver = PROTOCOLS[core.protocol[row]]
     disconnected = int(core.disconnected_at_ms[row])
-    return _details(
-        random.Random(f"{spec.seed}:{clientid}"),
-        spec,
-        Identity(
-            clientid=clientid,
-            username=core.username[row],
-            node=node_name(int(core.node[row])),
-            ip_address=core.ip_address[row],
-            port=0,
-            listener=LISTENERS[core.listener[row]],
-            zone=ZONES[core.zone[row]],
-            proto_name=proto_name,
-            proto_ver=proto_ver,
-            keepalive=0,
-            clean_start=bool(core.clean_start[row]),
-            expiry_interval=int(core.expiry_interval[row]),
-            peersni=DEPLOYMENT_HOST,
-            tenant_id_from="peersni",
-        ),
-        STATES[core.state[row]],
-        int(core.created_at_ms[row]),
-        int(core.connected_at_ms[row]),
-        None if disconnected == NO_TIME else disconnected,
-    )
-
-
-def _details(
-    rng: random.Random,
-    spec: PopulationSpec,
-    identity: Identity,
-    state: ConnState,
-    created: int,
-    connected: int,
-    disconnected: int | None,
-) -> Client:
-    """A whole client from its generated columns and a random source of its own, in a fixed order of draws."""
-    clientid = identity.clientid
-    with_cert = identity.listener in ("ssl:default", "wss:default") and rng.random() < 0.4
-    identity = replace(
-        identity,
-        port=rng.randrange(32768, 61000),
-        keepalive=rng.choice((30, 60, 60, 60, 120, 300)),
-        is_bridge=rng.random() < 0.01,
+    state = STATES[core.state[row]]
+    listener = LISTENERS[core.listener[row]]
+    rng = random.Random(f"{spec.seed}:{clientid}")
+    with_cert = listener in ("ssl:default", "wss:default") and rng.random() < 0.4
+    port = rng.randrange(32768, 61000)
+    keepalive = rng.choice((30, 60, 60, 60, 120, 300))
+    is_bridge = rng.random() < 0.01
+    identity = Identity(
+        clientid=clientid,
+        username=core.username[row],
+        node=node_name(int(core.node[row])),
+        ip_address=core.ip_address[row],
+        port=port,
+        listener=listener,
+        zone=ZONES[core.zone[row]],
+        proto_name=proto_name,
+        proto_ver=proto_ver,
+        keepalive=keepalive,
+        clean_start=bool(core.clean_start[row]),
+        expiry_interval=int(core.expiry_interval[row]),
+        is_bridge=is_bridge,
+        peersni=DEPLOYMENT_HOST,
+        tenant_id_from="peersni",
         cn=clientid if with_cert else None,
         dn=f"CN={clientid},O={rng.choice(companies(spec.seed))},C=US" if with_cert else None,
     )
@@ -101,9 +81,9 @@ def _details(
         limits=limits,
         traffic=_traffic(rng, state, bool(subscriptions), limits),
         state=state,
-        created_at_ms=created,
-        connected_at_ms=connected,
-        disconnected_at_ms=disconnected,
+        created_at_ms=int(core.created_at_ms[row]),
+        connected_at_ms=int(core.connected_at_ms[row]),
+        disconnected_at_ms=None if disconnected == NO_TIME else disconnected,
         subscriptions=subscriptions,
     )
 

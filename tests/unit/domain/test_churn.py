@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from simulator.domain.churn import Churn, apply
-from simulator.domain.client import ConnState
-from simulator.domain.population import PopulationSpec, arrivals
+from simulator.domain.client import Client, ConnState
+from simulator.domain.population import PopulationSpec, arrivals, build
 from simulator.domain.registry import Registry
+from tests.support import oracles
 from tests.support.oracles import descending, generate
 
 NOW = 1_694_770_580_000
@@ -51,3 +54,30 @@ def test_long_jumps_churn_at_most_a_day_of_minutes() -> None:
         counting,
     )  # type: ignore[arg-type]
     assert len(calls) == 1440
+
+
+@pytest.mark.slow
+def test_churn_in_columns_moves_the_clients_churn_one_at_a_time_moved() -> None:
+    """At 40,000 clients the samples are drawn in bulk and the moves written to columns; the clients, their
+    states and times are those of churn done client by client, object by object."""
+    spec = PopulationSpec(seed=21, clients=40_000, nodes=3, now_ms=NOW)
+    churn = Churn(disconnects=0.02, reconnects=0.1, arrivals=3)
+    fast, slow = Registry(population=build(spec)), Registry(population=build(spec))
+    for step in range(2):
+        start, end = NOW + step * 180_000, NOW + (step + 1) * 180_000
+        apply(churn, fast, spec.seed, start, end, arrivals(spec))
+        oracles.churn(churn, slow, spec.seed, start, end, arrivals(spec))
+        fast.expire(end)
+        slow.expire(end)
+        assert len(fast) == len(slow)
+        assert _states(fast) == _states(slow)
+    removed, kept = fast.changes()
+    assert (set(removed), _states_of(kept)) == (set(slow.changes()[0]), _states_of(slow.changes()[1]))
+
+
+def _states_of(clients: list[Client]) -> list[tuple[object, ...]]:
+    return [(c.clientid, c.state, c.connected_at_ms, c.disconnected_at_ms, len(c.subscriptions)) for c in clients]
+
+
+def _states(registry: Registry) -> list[tuple[object, ...]]:
+    return _states_of(descending(registry))

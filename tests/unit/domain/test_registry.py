@@ -5,14 +5,18 @@ state changes and clock moves."""
 from __future__ import annotations
 
 import random
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import pytest
 
+from simulator.domain.churn import Churn
 from simulator.domain.client import Client, ConnState, SubOpts, subscribe
+from simulator.domain.clock import Clock
 from simulator.domain.population import PopulationSpec, build
 from simulator.domain.query import ClientQuery, Page
 from simulator.domain.registry import Registry
+from simulator.domain.setup import Setup
+from simulator.service import Simulation
 from tests.support.oracles import all_clients, descending, generate, select
 
 NOW = 1_694_770_580_000
@@ -192,3 +196,25 @@ def test_indexes_follow_kicks_subscribes_state_changes_and_the_clock() -> None:
         _agree(registry, model, _queries(rng, model, 3), rng)
     assert kinds == {"kick", "subscribe", "state", "clock"}
     assert [c.clientid for c in descending(registry)] == sorted(model, reverse=True)
+
+
+@pytest.mark.slow
+def test_indexes_follow_churn_kicks_added_clients_and_a_regenerate() -> None:
+    """After churn moves thousands of clients in the columns alone, newcomers are merged into the order and kicks
+    leave dead rows, every filter and page still answers as a scan of the clients the registry hands out; and a
+    regenerated population answers afresh."""
+    spec = PopulationSpec(seed=12, clients=40_000, nodes=3, now_ms=NOW)
+    simulation = Simulation(Clock.frozen(NOW), spec, churn=Churn(disconnects=0.05, reconnects=0.3, arrivals=60))
+    rng = random.Random(3)
+    simulation.advance(10 * 60)
+    registry = simulation._registry
+    for clientid in rng.sample(sorted(registry._ids[:40_000]), 300):
+        simulation.kick_many([clientid])
+    model = {client.clientid: client for client in descending(registry)}
+    assert len(model) == len(registry) and len(registry._ids) > 40_000 + 500
+    _agree(registry, model, _queries(rng, model, 12), rng)
+    simulation.regenerate(Setup(replace(spec, seed=13, now_ms=simulation.clock.now_ms()), None, "default"))
+    registry = simulation._registry
+    model = {client.clientid: client for client in descending(registry)}
+    assert len(model) == 40_000
+    _agree(registry, model, _queries(rng, model, 6), rng)

@@ -1,0 +1,47 @@
+"""Substring and exact search as bytes: the same answers as Python's `in` and `==` on every value."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from simulator.domain.population import PopulationSpec, build
+from simulator.domain.search import Search, fixed_width
+
+ALPHABET = "ab1-_.:é☃"
+
+
+def test_search_answers_as_python_does() -> None:
+    rng = random.Random(8)
+    values = ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    values += ["x" * 40, "ab" * 20, "", "1.2.3.4", "2001:db8::1"]
+    search = Search(values)
+    patterns = ["", "a", "é", "☃a", "b1", "zz", "x" * 40, "x" * 41, "ab" * 20, "a\0", "\n", "1.2"]
+    patterns += [value[rng.randrange(len(value) + 1) :][: rng.randint(1, 4)] for value in rng.sample(values, 60)]
+    for pattern in patterns:
+        assert search.contains(pattern).tolist() == [pattern in value for value in values], pattern
+        assert search.equals(pattern).tolist() == [pattern == value for value in values], pattern
+
+
+def test_a_match_never_spans_two_values() -> None:
+    search = Search(["abc", "def", "x" * 7, "yz"])
+    assert search.contains("cd").tolist() == [False] * 4
+    assert search.contains("xy").tolist() == [False] * 4
+    assert search.contains("c").tolist() == [True, False, False, False]
+    odd = Search(["abc", "d", "ef"])  # nine bytes in all: an odd buffer
+    assert odd.contains("ef").tolist() == [False, False, True]
+    assert odd.equals("d").tolist() == [False, True, False]
+
+
+def test_clientids_are_ordered_as_python_orders_them() -> None:
+    rng = random.Random(4)
+    ascii_only = ["".join(rng.choice("aZ09-_") for _ in range(rng.randint(1, 9))) for _ in range(200)]
+    for values in (ascii_only, [*ascii_only, "é", "ab☃", "abz"], []):
+        unique = list(dict.fromkeys(values))
+        assert [unique[row] for row in np.argsort(fixed_width(unique), kind="stable").tolist()] == sorted(unique)
+    population = build(PopulationSpec(seed=6, clients=3000, nodes=2, now_ms=1_694_770_580_000))
+    assert population.core.clientid == sorted(population.core.clientid)
+    given = Search(population.core.clientid, population.clientid_bytes)
+    for part in ("a", "10", "sensor-", population.core.clientid[7][2:9]):
+        assert given.contains(part).tolist() == [part in clientid for clientid in population.core.clientid]
