@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from typing import Any
 
+from simulator.controls import Controls
+from simulator.controls import Status as Status
 from simulator.domain import churn as churning
 from simulator.domain import client as clients
 from simulator.domain import paging
-from simulator.domain.census import Census, Subscriptions, subscriptions
+from simulator.domain.census import Subscriptions
 from simulator.domain.churn import Churn
-from simulator.domain.client import Client, ConnState
+from simulator.domain.client import Client
 from simulator.domain.clock import Clock
-from simulator.domain.errors import ClientNotFound, InvalidRequest
-from simulator.domain.population import PopulationSpec, Progress, arrivals, build, given_client, node_names
+from simulator.domain.errors import ClientNotFound
+from simulator.domain.population import PopulationSpec, Progress, arrivals, build, node_names
 from simulator.domain.propagation import Propagation
 from simulator.domain.query import ClientQuery, Page
+from simulator.domain.query import Revision as Revision
 from simulator.domain.registry import Registry
 from simulator.domain.setup import Setup
-from simulator.domain.snapshot import FORMAT, client_to_data
 from simulator.domain.subscription import SubscribeRequest, Subscription, check_subscribe, check_unsubscribe
 
 Check = Callable[[SubscribeRequest], None]
@@ -29,27 +31,7 @@ Recorder = Callable[[dict[str, Any]], None]
 """Told of each change, as plain data, just before it is made (`simulator.durable` logs it); raising refuses it."""
 
 
-@dataclass(frozen=True, slots=True)
-class Revision:
-    """What a read saw: the instant it was taken at, so every counter of a response agrees, and the version
-    of the state it was taken from (any change makes a new version)."""
-
-    now_ms: int
-    version: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Status:
-    scenario: str
-    seed: int
-    nodes: list[str]
-    clients: int
-    churn: Churn | None
-    now_ms: int
-    frozen: bool
-
-
-class Simulation:
+class Simulation(Controls):
     """A simulated EMQX deployment. Every method is atomic: concurrent calls never see half-applied state."""
 
     def __init__(
@@ -71,10 +53,6 @@ class Simulation:
         self._install(
             Setup(spec, churn, scenario), Registry(population=build(spec, progress), progress=progress), spec.now_ms
         )
-
-    @property
-    def spec(self) -> PopulationSpec:
-        return self._setup.spec
 
     @property
     def lock(self) -> threading.RLock:
@@ -161,22 +139,6 @@ class Simulation:
             self._tick()
             return self._registry.count(query)
 
-    def put_client(self, clientid: str, given: dict[str, Any]) -> tuple[Client, bool]:
-        """Put a client with the fields `given` in place, as the population would generate it otherwise; whether it
-        is new (rather than replacing one). Raises `InvalidRequest` for a node the deployment does not have."""
-        if given.get("node", self.nodes[0]) not in self.nodes:
-            raise InvalidRequest(f"node: {given['node']!r} is not a node of this deployment: {', '.join(self.nodes)}")
-        for topic in given.get("subscriptions", {}):
-            check_unsubscribe(topic)
-        with self._lock:
-            now = self._tick()
-            client = given_client(self.spec, clientid, given, now)
-            new = self._registry.get(clientid) is None
-            self._record({"op": "put_client", "clientid": clientid, "given": given}, now)
-            self._registry.remove(clientid)
-            self._registry.add(client)
-            return client, new
-
     def kick_many(self, clientids: Sequence[str]) -> None:
         """End these clients' connections and sessions; clientids of no client are passed over."""
         with self._lock:
@@ -256,100 +218,6 @@ class Simulation:
 
     def _submit(self, now: int, change: Callable[[], None]) -> None:
         self._seen_at_ms = self.propagation.submit(now, change)
-
-    # The simulator's controls
-
-    def status(self) -> Status:
-        with self._lock:
-            now = self._tick()
-            setup = self._setup
-            return Status(
-                setup.scenario, setup.spec.seed, self.nodes, len(self._registry), setup.churn, now, self.clock.is_frozen
-            )
-
-    def census(self, sample: int) -> Census:
-        """The live clients counted from the columns, and the subscriptions of at most `sample` of them."""
-        with self._lock:
-            now = self._tick()
-            counts = self._registry.counts()
-            # Reading clients whole is the costly part: done again only once something changed.
-            version = self._registry.version
-            if self._subscribed is None or self._subscribed[0] != (version, sample):
-                self._subscribed = (version, sample), subscriptions(self._registry.sample(sample), counts.total)
-            return Census(counts, self._subscribed[1], now)
-
-    def set_state(self, clientid: str, state: ConnState) -> tuple[Client, Revision]:
-        """Connect, disconnect or idle the client now (`client.change_state`)."""
-        with self._lock:
-            now = self._tick()
-            client = self._find(clientid, keep=True)
-            self._record({"op": "set_state", "clientid": clientid, "state": str(state)}, now)
-            clients.change_state(client, state, now)
-            self._registry.add(client)
-            return client, Revision(now)
-
-    def reset(self) -> None:
-        """Back to the start state of the current seed and scenario: every change undone."""
-        self.regenerate(self._setup)
-
-    def regenerate(self, setup: Setup) -> None:
-        """A new population from `setup`, as of the clock's present instant for a new spec."""
-        spec = setup.spec
-        registry = Registry(population=build(spec))
-        with self._lock:
-            self._record({"op": "regenerate", "setup": setup.data()}, self.clock.now_ms())
-            previous = self._registry
-            self._install(setup, registry, spec.now_ms)
-            self._tick()
-        previous.release()
-
-    def advance(self, seconds: float) -> int:
-        if seconds < 0:
-            raise ValueError("the clock only moves forward")
-        with self._lock:
-            return self.set_clock(self.clock.now_ms() + int(seconds * 1000))
-
-    def set_clock(self, at_ms: int | None = None, frozen: bool | None = None) -> int:
-        with self._lock:
-            now_ms = self.clock.now_ms() if at_ms is None else at_ms
-            stays = self.clock.is_frozen if frozen is None else frozen
-            self._record({"op": "clock", "now_ms": now_ms, "frozen": stays}, now_ms)
-            self.clock.set(now_ms)
-            if stays:
-                self.clock.freeze()
-                self.clock.set(now_ms)  # exactly the instant recorded, however long freezing took
-            else:
-                self.clock.resume()
-            return self._tick()
-
-    def export_state(self) -> dict[str, Any]:
-        """The state as the spec the population is generated from, the generated clients that are gone, and
-        every client that differs from its generated self (a million untouched clients take a few bytes)."""
-        state, kept = self.export_parts()
-        return {**state, "clients": [client_to_data(client) for client in kept]}
-
-    def export_parts(self) -> tuple[dict[str, Any], list[Client]]:
-        """`export_state` without its `clients`, and copies of them to make into data later, away from the lock."""
-        with self._lock:
-            now = self._tick()
-            removed, kept = self._registry.changes()
-            clock = {"now_ms": now, "frozen": self.clock.is_frozen}
-            state = {"format": FORMAT, **self._setup.data(), "clock": clock, "last_tick_ms": self._last_tick_ms}
-            return {**state, "removed": removed}, [clients.copy(client) for client in kept]
-
-    def import_state(self, data: Any) -> None:
-        """Replace the whole state with an exported one; nothing changes unless all of it is valid."""
-        from simulator.restore import read_state  # it builds a `Simulation`'s parts: imported where it is used
-
-        setup, registry, clock, last_tick = read_state(data)
-        with self._lock:
-            self._record({"op": "import", "state": data}, clock["now_ms"])
-            self.clock.set(clock["now_ms"])
-            if clock["frozen"]:
-                self.clock.freeze()
-            else:
-                self.clock.resume()
-            self._install(setup, registry, last_tick)
 
     def _tick(self) -> int:
         now = self.clock.now_ms()

@@ -90,3 +90,12 @@ class Page:
     run: Hashable = field(default=None, compare=False)
     """What its clients are, as they are now: pages with the same `run` (not None) hold the same clients in the same
     states, so their serialized clients are the same within a second of the clock."""
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """What a read saw: the instant it was taken at, so every counter of a response agrees, and the version
+    of the state it was taken from (any change makes a new version)."""
+
+    now_ms: int
+    version: int = 0
