@@ -46,6 +46,7 @@ def in_process(app: Any, checks: SchemathesisConfig) -> Any:
 schema = in_process(create_app(CONFIG, SIMULATION), CHECKS)
 
 
+@pytest.mark.slow  # seconds per operation: `make test` runs it, `make test-fast` leaves it out
 @schema.parametrize()
 @settings(suppress_health_check=list(HealthCheck), deadline=None)
 def test_every_operation_keeps_the_contract(case: Any) -> None:

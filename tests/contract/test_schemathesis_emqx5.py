@@ -24,6 +24,7 @@ load_from_path(str(spec.EMQX5_HOOKS))
 schema = in_process(APP, SchemathesisConfig.from_path(spec.EMQX5_CHECKS_CONFIG))
 
 
+@pytest.mark.slow  # seconds per operation: `make test` runs it, `make test-fast` leaves it out
 @schema.parametrize()
 @settings(suppress_health_check=list(HealthCheck), deadline=None)
 def test_every_operation_keeps_the_contract(case: Any) -> None:
