@@ -193,8 +193,19 @@ class Deployments:
                     del self._members[id]
                     self._forget(member)
 
-    def clients_in_use(self) -> int:
-        return sum(member.deployment.simulation.status().clients for member in self._members.values())
+    def check_size(self, deployment: Deployment, clients: int) -> None:
+        """Raise `ClientBudgetExceeded` when an isolated deployment would hold `clients` past the budget (the
+        default deployment has none)."""
+        if deployment is self.default.deployment:
+            return
+        others = sum(
+            m.deployment.simulation.status().clients for m in self._members.values() if m.deployment is not deployment
+        )
+        if others + clients > self.limits.client_budget:
+            raise ClientBudgetExceeded(
+                f"{clients} clients would make {others + clients} in the isolated deployments, over the budget of "
+                f"{self.limits.client_budget} (--deployment-client-budget)"
+            )
 
     def _size(self, config: Config) -> int:
         """How many clients `config` asks for (the scenario's number when it names none)."""

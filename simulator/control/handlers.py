@@ -152,6 +152,8 @@ async def regenerate(deployment: Deployment, body: dict[str, Any]) -> Reply:
         body.get("nodes", current.nodes if name is None else None),
         body.get("churn", simulation.status().churn is not None),
     )
+    if deployment.peers is not None:
+        deployment.peers.check_size(deployment, setup.spec.clients)
     await asyncio.to_thread(simulation.regenerate, setup)
     deployment.scenario = scenario
     return Reply(body=_status_view(simulation.status()))

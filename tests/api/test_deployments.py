@@ -114,6 +114,16 @@ def test_past_the_limits_a_deployment_is_refused_and_nothing_is_made(app: Any) -
     assert app.get(f"{API}/_sim/deployments", auth=AUTH).json()["meta"]["count"] == 4
 
 
+def test_an_isolated_deployment_regenerates_within_the_budget(app: Any) -> None:
+    _, auth = deploy(app, clients=400)
+    deploy(app, clients=500)
+    over = app.post(f"{API}/_sim/regenerate", json={"clients": 501}, auth=auth)
+    assert (over.status_code, over.json()["code"]) == (413, "CLIENT_BUDGET_EXCEEDED")
+    assert app.get(f"{API}/_sim/status", auth=auth).json()["clients"] == 400
+    assert app.post(f"{API}/_sim/regenerate", json={"clients": 500}, auth=auth).json()["clients"] == 500
+    assert app.post(f"{API}/_sim/regenerate", json={"clients": 5000}, auth=AUTH).json()["clients"] == 5000
+
+
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
