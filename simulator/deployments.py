@@ -15,7 +15,7 @@ from pathlib import Path
 from simulator.auth import Credentials
 from simulator.config import Config
 from simulator.deployment import Deployment
-from simulator.domain.errors import ClientBudgetExceeded, InvalidRequest, NotFound, TooManyDeployments
+from simulator.domain.errors import ClientBudgetExceeded, NotFound, TooManyDeployments
 from simulator.durable import Durable
 from simulator.roster import SETTINGS, Entry, Roster
 from simulator.tokens import Logins
@@ -94,7 +94,7 @@ class Deployments:
         for entry in self._roster.read():
             config = dataclasses.replace(self.default.config, **entry.settings)
             self._make(config, entry.id, entry.app_id, entry.app_secret, entry.created_at_s)
-        self._roster.write([self._entry(member) for member in self._members.values()])
+        self._write_roster()
 
     def close(self) -> bool:
         """Fold every deployment's change log into its state file; whether the default one's was written."""
@@ -148,8 +148,7 @@ class Deployments:
                 if size is not None:
                     self._check_room(size)
                 self._members[id] = member
-                if self._roster is not None:
-                    self._roster.write([self._entry(m) for m in self._members.values()])
+                self._write_roster()
             except BaseException:
                 self._members.pop(id, None)
                 self._discard(member)
@@ -160,15 +159,8 @@ class Deployments:
                 self._by_user[app_id] = member
         return member
 
-    def get(self, id: str) -> Member:
-        member = self.default if id == DEFAULT_ID else self._members.get(id)
-        if member is None:
-            raise NotFound(f"No deployment {id}")
-        return member
-
     def remove(self, id: str) -> None:
-        if id == DEFAULT_ID:
-            raise InvalidRequest("The default deployment cannot be removed")
+        """Remove an isolated deployment (the default one is no member: `NotFound`)."""
         with self._lock:
             member = self._members.pop(id, None)
             if member is None:
@@ -179,9 +171,6 @@ class Deployments:
         """The default deployment, then the isolated ones in the order they were made."""
         yield self.default
         yield from list(self._members.values())
-
-    def __len__(self) -> int:
-        return 1 + len(self._members)
 
     def sweep(self) -> None:
         """Remove the isolated deployments idle past their time."""
@@ -196,16 +185,8 @@ class Deployments:
     def check_size(self, deployment: Deployment, clients: int) -> None:
         """Raise `ClientBudgetExceeded` when an isolated deployment would hold `clients` past the budget (the
         default deployment has none)."""
-        if deployment is self.default.deployment:
-            return
-        others = sum(
-            m.deployment.simulation.status().clients for m in self._members.values() if m.deployment is not deployment
-        )
-        if others + clients > self.limits.client_budget:
-            raise ClientBudgetExceeded(
-                f"{clients} clients would make {others + clients} in the isolated deployments, over the budget of "
-                f"{self.limits.client_budget} (--deployment-client-budget)"
-            )
+        if deployment is not self.default.deployment:
+            self._check_budget(clients, deployment)
 
     def _size(self, config: Config) -> int:
         """How many clients `config` asks for (the scenario's number when it names none)."""
@@ -221,11 +202,18 @@ class Deployments:
                 f"At most {limits.max_deployments} isolated deployments at once; remove one (DELETE "
                 "/api/v5/_sim/deployments/{id}) or start the server with a larger --max-deployments"
             )
-        in_use = sum(member.deployment.simulation.status().clients for member in self._members.values())
-        if in_use + size > limits.client_budget:
+        self._check_budget(size)
+
+    def _check_budget(self, clients: int, instead_of: Deployment | None = None) -> None:
+        """Raise `ClientBudgetExceeded` when `clients` more (or `clients` in place of those of `instead_of`) would
+        take the isolated deployments past the client budget."""
+        others = sum(
+            m.deployment.simulation.status().clients for m in self._members.values() if m.deployment is not instead_of
+        )
+        if others + clients > self.limits.client_budget:
             raise ClientBudgetExceeded(
-                f"{size} more clients would make {in_use + size} in the isolated deployments, over the budget of "
-                f"{limits.client_budget} (--deployment-client-budget)"
+                f"{clients} clients would make {others + clients} in the isolated deployments, over the budget of "
+                f"{self.limits.client_budget} (--deployment-client-budget)"
             )
 
     def _lookup(self, header: bytes) -> Member:
@@ -248,8 +236,7 @@ class Deployments:
         if self._by_user.pop(member.config.app_id, None) is not None:
             self.logins.remove_user(member.config.app_id)
         self._by_header = {header: m for header, m in self._by_header.items() if m is not member}
-        if self._roster is not None:
-            self._roster.write([self._entry(m) for m in self._members.values()])
+        self._write_roster()
         self._discard(member)
 
     def _discard(self, member: Member) -> None:
@@ -258,7 +245,10 @@ class Deployments:
         if self._roster is not None:
             self._roster.forget(member.id)
 
-    @staticmethod
-    def _entry(member: Member) -> Entry:
-        settings = {name: getattr(member.config, name) for name in SETTINGS}
-        return Entry(member.id, member.config.app_id, member.config.app_secret, member.created_at_s, settings)
+    def _write_roster(self) -> None:
+        """List the isolated deployments beside the state file, durably (with no state file, nothing)."""
+        if self._roster is not None:
+            self._roster.write(
+                [Entry(m.id, m.config.app_id, m.config.app_secret, m.created_at_s,
+                       {name: getattr(m.config, name) for name in SETTINGS}) for m in self._members.values()]
+            )  # fmt: skip
