@@ -17,7 +17,7 @@ import threading
 import time
 import urllib.parse
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -48,6 +48,32 @@ def _checked(response: httpx.Response) -> Any:
     raise SimError(response.status_code, code, message)
 
 
+def serve(app: Any, log_level: str = "warning") -> tuple[str, Callable[[], None]]:
+    """`app` (any ASGI app) served from a thread of this process on 127.0.0.1 and a free port: its origin
+    (`http://127.0.0.1:PORT`), and the function that stops it."""
+    import uvicorn
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="auto"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="emqx-sim", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.01)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=30)
+        listener.close()
+
+    return f"http://127.0.0.1:{port}", stop
+
+
 class Server:
     """A simulator: one started in this process (`start`), or one running elsewhere (`connect`)."""
 
@@ -67,8 +93,6 @@ class Server:
             # connexion imports jsonschema's deprecated RefResolver and starlette's test client: warnings about
             # the simulator's own dependencies, not the user's to see (or to fail on, with `-W error`).
             warnings.simplefilter("ignore")
-            import uvicorn
-
             from simulator.app import create_app
             from simulator.config import Config
 
@@ -82,26 +106,8 @@ class Server:
             deployment_ttl_s=24 * 3600.0,
             **settings,
         )
-        app = create_app(config)
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", 0))
-        port = listener.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="emqx-sim", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the simulator did not start")
-            time.sleep(0.01)
-
-        def stop() -> None:
-            server.should_exit = True
-            thread.join(timeout=30)
-            listener.close()
-
-        return cls(f"http://127.0.0.1:{port}", (config.app_id, config.app_secret), stop)
+        origin, stop = serve(create_app(config))
+        return cls(origin, (config.app_id, config.app_secret), stop)
 
     @classmethod
     def connect(cls, url: str, app_id: str = "app_id", app_secret: str = "app_secret") -> Server:

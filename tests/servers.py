@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import uvicorn
+from simulator.testing import serve
 
 
 @contextmanager
 def serving(app: Callable[..., Any]) -> Iterator[str]:
     """Serve `app` on a free loopback port; yield its API base URL (`http://127.0.0.1:PORT/api/v5`)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
+    origin, stop = serve(app, log_level="error")
     try:
-        for _ in range(200):
-            if server.started:
-                break
-            threading.Event().wait(0.05)
-        yield f"http://127.0.0.1:{port}/api/v5"
+        yield f"{origin}/api/v5"
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+        stop()
