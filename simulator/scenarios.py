@@ -13,7 +13,7 @@ from jsonschema import Draft7Validator
 
 from simulator.config import DEFAULT_SEED
 from simulator.domain.churn import Churn
-from simulator.domain.errors import DomainError
+from simulator.domain.errors import DomainError, InvalidRequest
 from simulator.domain.population import PopulationSpec
 from simulator.domain.setup import Setup
 
@@ -71,6 +71,12 @@ def from_data(data: Any, name: str = "inline", path: Path | None = None) -> Scen
     if len(set(clientids)) != len(clientids):
         raise ScenarioError(f"{where}: clients: a clientid is given twice")
     return Scenario(name=name, description=data["description"], data=data, path=path or Path(name))
+
+
+def check_name(name: str) -> None:
+    """Refuse a scenario given to the control API as a file path: files are loaded by the command line only."""
+    if name.endswith(SUFFIXES) or "/" in name or "\\" in name:
+        raise InvalidRequest("scenario: give a scenario name; files are loaded with `emqx-sim serve --scenario PATH`")
 
 
 class Catalog:

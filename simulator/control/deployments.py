@@ -11,7 +11,7 @@ from simulator.deployments import DEFAULT_ID, Deployments, Member
 from simulator.domain.clock import format_instant, parse_instant
 from simulator.domain.errors import InvalidRequest, NotFound
 from simulator.reply import NO_CONTENT, Reply
-from simulator.scenarios import SUFFIXES
+from simulator.scenarios import check_name
 
 
 def _peers(deployment: Deployment) -> Deployments:
@@ -57,8 +57,7 @@ async def createDeployment(deployment: Deployment, body: dict[str, Any]) -> Repl
     peers = _peers(deployment)
     base = peers.default.config
     name = body.get("scenario", "default")
-    if name.endswith(SUFFIXES) or "/" in name or "\\" in name:
-        raise InvalidRequest("scenario: give a scenario name; files are loaded with `emqx-sim serve --scenario PATH`")
+    check_name(name)
     peers.default.deployment.catalog.find(name)  # an unknown name is refused before anything is built
     clock = body.get("clock", "real")
     try:

@@ -23,7 +23,7 @@ from simulator.faults import Rule
 from simulator.history import Sample
 from simulator.journal import Entry
 from simulator.reply import NO_CONTENT, Reply
-from simulator.scenarios import SUFFIXES, ScenarioError, from_data, setup_for
+from simulator.scenarios import ScenarioError, check_name, from_data, setup_for
 from simulator.service import Status
 
 
@@ -134,8 +134,8 @@ async def regenerate(deployment: Deployment, body: dict[str, Any]) -> Reply:
     simulation = deployment.simulation
     current = simulation.spec
     name = body.get("scenario")
-    if name is not None and (name.endswith(SUFFIXES) or "/" in name or "\\" in name):
-        raise InvalidRequest("scenario: give a scenario name; files are loaded with `emqx-sim serve --scenario PATH`")
+    if name is not None:
+        check_name(name)
     definition = body.get("scenario_definition")
     if definition is not None and name is not None:
         raise InvalidRequest("Give either scenario (a name) or scenario_definition (a whole scenario), not both")
