@@ -242,8 +242,10 @@ def serve(config: Config, no_progress: bool = False) -> int:
 
     from simulator.app import create_app
     from simulator.domain.errors import DomainError
+    from simulator.memory import hand_back_large_blocks
     from simulator.progress import progress_bars
 
+    hand_back_large_blocks()
     try:
         with progress_bars(enabled=not no_progress) as progress:
             app = create_app(config, progress=progress)

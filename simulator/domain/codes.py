@@ -33,7 +33,7 @@ class Codes:
 class Ids(Sequence[str]):
     """The clientids of some rows, read one by one (sampling a few of a million builds no list)."""
 
-    def __init__(self, ids: list[str], rows: npt.NDArray[np.int64]) -> None:
+    def __init__(self, ids: Sequence[str], rows: npt.NDArray[np.int64]) -> None:
         self._ids = ids
         self._rows = rows
 

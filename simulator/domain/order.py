@@ -7,6 +7,7 @@ the mask once and lists only the rows it shows.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -70,7 +71,7 @@ class Ranks:
 class Order:
     """Rows `0..generated-1` are in clientid order; every later row (an added client) has its place among them."""
 
-    def __init__(self, ids: list[str], generated: int) -> None:
+    def __init__(self, ids: Sequence[str], generated: int) -> None:
         self._ids = ids
         self.generated = generated
         self._extra: list[int] = []

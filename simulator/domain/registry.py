@@ -16,6 +16,7 @@ import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -27,18 +28,16 @@ from simulator.domain.deadlines import NEVER, Deadlines
 from simulator.domain.order import Mask, Order, Rows
 from simulator.domain.population import NO_TIME, PROTOCOLS, STATES, ZONES, Population, Progress, node_names
 from simulator.domain.query import ClientQuery, Page
-from simulator.domain.search import Texts
+from simulator.domain.search import TextColumn
 
-RELEASED = 65_536
-"""Strings freed at a time when a registry is let go of."""
 BUILT_CLIENTS = 16_384
 """Generated clients kept once built, most recently used first (a page served again needs no new ones)."""
 STATE_CODES = {state: code for code, state in enumerate(STATES)}
 VERSIONS = 256
 """Protocol versions counted with one bincount (a scenario may give any other, counted by sorting)."""
 COLUMNS = {
-    "_alive": (np.bool_, 0), "_state": (np.int8, 0), "_clean": (np.bool_, 0), "_username": (np.int32, 0),
-    "_zone": (np.int32, 0), "_node": (np.int32, 0), "_proto_name": (np.int32, 0), "_proto_ver": (np.int64, 0),
+    "_alive": (np.bool_, 0), "_state": (np.int8, 0), "_clean": (np.bool_, 0), "_zone": (np.int32, 0),
+    "_node": (np.int32, 0), "_proto_name": (np.int32, 0), "_proto_ver": (np.int64, 0),
     "_created": (np.int64, 0), "_connected": (np.int64, 0), "_disconnected": (np.int64, NO_TIME),
     "_expiry": (np.int64, 0), "_expires": (np.int64, NEVER), "_moved": (np.bool_, 0),
 }  # fmt: skip
@@ -58,7 +57,6 @@ class Registry:
     _alive: Mask
     _state: npt.NDArray[np.int8]
     _clean: Mask
-    _username: npt.NDArray[np.int32]
     _zone: npt.NDArray[np.int32]
     _node: npt.NDArray[np.int32]
     _proto_name: npt.NDArray[np.int32]
@@ -84,19 +82,21 @@ class Registry:
         report(0)
         self._population = population
         self._built = functools.lru_cache(maxsize=BUILT_CLIENTS)(population.materialize) if population else None
-        self._ids: list[str] = list(core.clientid) if core is not None else []
-        self._ips: list[str] = list(core.ip_address) if core is not None else []
-        self._order = Order(self._ids, rows)
+        self._ids, self._ips, self._usernames = TextColumn.empty(), TextColumn.empty(), TextColumn.empty()
+        if core is not None:
+            generated = core
+            self._ids = TextColumn(rows, generated.clientid_at, lambda: [(None, generated.clientid)])
+            self._ips = TextColumn(rows, generated.ip_at, generated.ip_texts)
+            self._usernames = TextColumn(
+                rows, generated.username_at, lambda: [(None, generated.username)], ~generated.has_username
+            )
+        self._order = Order(cast(Sequence[str], self._ids), rows)
         self._added: dict[str, int] = {}
         """Rows of clients added after the generated ones, by clientid (a removed one's row is kept for it)."""
         self._objects: dict[int, Client] = {}
-        self._names = Codes()
         self._zones = Codes(ZONES)
         self._nodes = Codes(node_names(population.spec.nodes) if population is not None else ())
         self._protocols = Codes(name for name, _ in PROTOCOLS)
-        self._id_texts = Texts(self._ids, population.clientid_bytes if population is not None else None)
-        self._ip_texts = Texts(self._ips)
-        self._name_texts = Texts(self._names.values)
         self._size = rows
         capacity = max(16, rows)
         for name, (dtype, empty) in COLUMNS.items():
@@ -105,7 +105,6 @@ class Registry:
             self._alive[:rows] = True
             self._state[:rows] = core.state
             self._clean[:rows] = core.clean_start
-            self._username[:rows] = self._names.column(core.username)
             self._zone[:rows] = core.zone
             self._node[:rows] = core.node
             self._proto_name[:rows] = np.array([self._protocols.code(n) for n, _ in PROTOCOLS], np.int32)[core.protocol]
@@ -132,17 +131,11 @@ class Registry:
     def release(self) -> None:
         """Let go of the clients' strings a chunk at a time, once nothing reads this registry any more: freeing
         millions of them at once would hold the GIL for seconds, and every request with it."""
-        lists = [self._ids, self._ips, self._names.values]
-        if self._population is not None:
-            core = self._population.core
-            lists += [core.clientid, core.username, core.ip_address]
         if self._built is not None:
             self._built.cache_clear()
         self._objects.clear()
-        for values in lists:
-            while values:
-                del values[-RELEASED:]
-        self._names.codes.clear()
+        for texts in (self._ids, self._ips, self._usernames):
+            texts.release()
 
     def get(self, clientid: str) -> Client | None:
         """The client, as it is now; a generated client nothing changed is built afresh for each call."""
@@ -177,6 +170,7 @@ class Registry:
                 self._size += 1
                 self._ids.append(client.clientid)
                 self._ips.append(client.identity.ip_address)
+                self._usernames.append(client.identity.username)
                 self._added[client.clientid] = row
                 added.append(row)
             self._record(row, client)
@@ -193,7 +187,8 @@ class Registry:
         self._moved[row] = False
         self._state[row] = STATE_CODES[client.state]
         self._clean[row] = ident.clean_start
-        self._username[row] = self._names.code(ident.username)
+        self._ips.set(row, ident.ip_address)
+        self._usernames.set(row, ident.username)
         self._zone[row] = self._zones.code(ident.zone)
         self._node[row] = self._nodes.code(ident.node)
         self._proto_name[row] = self._protocols.code(ident.proto_name)
@@ -253,14 +248,14 @@ class Registry:
     def changes(self) -> tuple[list[str], list[Client]]:
         """What differs from the generated population: the generated clients that are gone, and every client
         kept as an object or moved in the columns (changed, added, or given whole), in listing order."""
-        gone = [self._ids[row] for row in np.flatnonzero(~self._alive[: self._generated]).tolist()]
+        gone = [self.clientid(row) for row in np.flatnonzero(~self._alive[: self._generated]).tolist()]
         moved = np.flatnonzero(self._moved[: self._size] & self._alive[: self._size]).tolist()
         kept = [*self._objects.values(), *map(self._client, moved)]
         return gone, sorted(kept, key=lambda client: client.clientid, reverse=True)
 
     def ids_in_state(self, state: ConnState) -> Sequence[str]:
         """The clientids of the clients in `state`, in listing order (looked up as they are read)."""
-        return Ids(self._ids, self.rows_in_state(state))
+        return Ids(cast(Sequence[str], self._ids), self.rows_in_state(state))
 
     def rows_in_state(self, state: ConnState) -> Rows:
         """The rows of the clients in `state`, in listing order."""
@@ -296,7 +291,7 @@ class Registry:
         return [objects.get(row) or built(row) for row in rows.tolist()]
 
     def clientid(self, row: int) -> str:
-        return self._ids[row]
+        return cast(str, self._ids[row])
 
     def count(self, query: ClientQuery) -> int:
         """How many clients match `query` (substring filters included)."""
@@ -345,7 +340,7 @@ class Registry:
         live = self._alive[rows] & (self._expires[rows] == deadlines)
         gone_rows = np.unique(rows[live])
         self._forget_all(gone_rows)
-        return [self._ids[row] for row in gone_rows.tolist()]
+        return [self.clientid(row) for row in gone_rows.tolist()]
 
     def _row(self, clientid: str) -> int | None:
         """The row of `clientid`, whether the client is still there or not; None if it never was."""
@@ -416,20 +411,19 @@ class Registry:
             only[[row for row in map(self._row, query.clientid) if row is not None]] = True
             mask &= only
         elif query.like_clientid is not None:
-            mask &= self._id_texts.contains(query.like_clientid)
+            mask &= self._ids.contains(query.like_clientid)
         if query.username is not None:
-            codes = [code for code in map(self._names.codes.get, query.username) if code is not None]
-            mask &= self._username[:size] == codes[0] if len(codes) == 1 else np.isin(self._username[:size], codes)
+            mask &= functools.reduce(np.logical_or, map(self._usernames.equals, query.username), np.zeros_like(mask))
         elif query.like_username is not None:
-            mask &= self._name_texts.contains(query.like_username)[self._username[:size]]
+            mask &= self._usernames.contains(query.like_username)
         if query.zone is not None:
             mask &= self._equal(self._zone, self._zones, query.zone)
         if query.proto_name is not None:
             mask &= self._equal(self._proto_name, self._protocols, query.proto_name)
         if query.ip_address is not None:
-            mask &= self._ip_texts.equals(query.ip_address)
+            mask &= self._ips.equals(query.ip_address)
         if query.like_ip_address is not None:
-            mask &= self._ip_texts.contains(query.like_ip_address)
+            mask &= self._ips.contains(query.like_ip_address)
         if query.node is not None:
             mask &= self._equal(self._node, self._nodes, query.node)
         if query.conn_state is not None:

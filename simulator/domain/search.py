@@ -4,20 +4,25 @@ match's row is its offset divided by the width. Built the first time it is asked
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
 Mask = npt.NDArray[np.bool_]
 Bytes = npt.NDArray[np.uint8]
+Rows = npt.NDArray[np.int64]
 
 
 SAMPLE_BYTES = 4 * 1024 * 1024
 """Bytes of the buffer counted to find the rare bytes and pairs."""
 CHUNK = 65_536
-"""Strings converted to bytes at a time: no step holds the GIL for long, and no million temporaries are made."""
+"""Strings converted to bytes (and rows hashed) at a time: no step holds the GIL for long, and no million
+temporaries are made."""
+TAIL = 1024
+"""Added values searched one by one, at most; past it, those there are searched as bytes."""
+HASH_FACTOR = np.uint64(0x9E3779B97F4A7C15)
 
 
 def fixed_width(values: list[str]) -> npt.NDArray[np.bytes_]:
@@ -33,15 +38,40 @@ def fixed_width(values: list[str]) -> npt.NDArray[np.bytes_]:
     return joined
 
 
+def row_hashes(rows: Bytes) -> npt.NDArray[np.uint64]:
+    """A 64-bit hash of each row of bytes, the same at any width: words of eight NULs (the padding) are skipped."""
+    width = rows.shape[1]
+    padded = rows
+    if width % 8:
+        padded = np.zeros((rows.shape[0], width + 8 - width % 8), dtype=np.uint8)
+        padded[:, :width] = rows
+    words = padded.view(np.uint64)
+    hashes = np.full(rows.shape[0], 0xCBF29CE484222325, dtype=np.uint64)
+    for column in range(words.shape[1]):
+        word = words[:, column]
+        mixed = (hashes ^ word) * HASH_FACTOR
+        hashes = np.where(word != 0, mixed ^ (mixed >> np.uint64(29)), hashes)
+    return hashes
+
+
+def hashes_of(values: npt.NDArray[np.bytes_]) -> npt.NDArray[np.uint64]:
+    """`row_hashes` of fixed-width strings, a chunk at a time."""
+    rows = values.view(np.uint8).reshape(len(values), values.dtype.itemsize)
+    parts = [row_hashes(rows[at : at + CHUNK]) for at in range(0, len(values), CHUNK)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+
+
 class Search:
     """Which of a fixed list of strings contain, or equal, a given string."""
 
-    def __init__(self, values: list[str], encoded: npt.NDArray[np.bytes_] | None = None) -> None:
-        """`encoded`: `fixed_width(values)`, when it is at hand."""
+    def __init__(self, encoded: npt.NDArray[np.bytes_], values: Sequence[str] | None = None) -> None:
+        """`encoded`: the strings as `fixed_width` makes them; `values`: the strings themselves, when at hand (they
+        are decoded from the bytes otherwise, for the rare pattern with a NUL)."""
         self._values = values
-        self.size = len(values)
-        self._encoded = encoded
+        self.size = len(encoded)
+        self._encoded: npt.NDArray[np.bytes_] | None = encoded
         self._buffer: Bytes | None = None
+        self._hashes: npt.NDArray[np.uint64] | None = None
         self._width = 0
         self._bytes: npt.NDArray[np.int64] = np.zeros(256, dtype=np.int64)
         self._pairs: npt.NDArray[np.int64] = np.zeros(65_536, dtype=np.int64)
@@ -64,21 +94,21 @@ class Search:
         return found
 
     def equals(self, value: str) -> Mask:
-        """Which values are `value`."""
+        """Which values are `value`: the rows whose hash is that of `value`, then their bytes compared."""
         if "\0" in value:
             return self._slowly(lambda other: other == value)
         pattern = value.encode()
         buffer = self._build()
-        if len(pattern) > self._width:
-            return np.zeros(self.size, dtype=np.bool_)
-        rows = buffer.reshape(self.size, self._width)
-        wanted = np.zeros(self._width, dtype=np.uint8)
-        wanted[: len(pattern)] = np.frombuffer(pattern, dtype=np.uint8)
-        first = rows[:, 0] == wanted[0]
-        candidates = np.flatnonzero(first)
-        candidates = candidates[(rows[candidates] == wanted).all(axis=1)]
         found = np.zeros(self.size, dtype=np.bool_)
-        found[candidates] = True
+        if len(pattern) > self._width:
+            return found
+        rows = buffer.reshape(self.size, self._width)
+        wanted = np.zeros((1, self._width), dtype=np.uint8)
+        wanted[0, : len(pattern)] = np.frombuffer(pattern, dtype=np.uint8)
+        if self._hashes is None:
+            self._hashes = hashes_of(buffer.view(f"S{self._width}"))
+        candidates = np.flatnonzero(self._hashes == row_hashes(wanted)[0])
+        found[candidates[(rows[candidates] == wanted).all(axis=1)]] = True
         return found
 
     def _offsets(self, buffer: Bytes, pattern: bytes) -> npt.NDArray[np.int64]:
@@ -107,12 +137,15 @@ class Search:
         return starts
 
     def _slowly(self, test: Callable[[str], bool]) -> Mask:
-        return np.fromiter((test(value) for value in self._values[: self.size]), dtype=np.bool_, count=self.size)
+        values = self._values
+        if values is None:
+            values = [value.decode() for value in self._build().view(f"S{self._width}").tolist()]
+        return np.fromiter((test(value) for value in values[: self.size]), dtype=np.bool_, count=self.size)
 
     def _build(self) -> Bytes:
         if self._buffer is None:
-            fixed = fixed_width(self._values) if self._encoded is None else self._encoded
-            self._encoded = None
+            assert self._encoded is not None, "the bytes are kept until the buffer is built"
+            fixed, self._encoded = self._encoded, None
             self._width = fixed.dtype.itemsize
             buffer = fixed.view(np.uint8).reshape(-1)
             # Which bytes and pairs are rare, from the first few MiB: enough to pick an anchor.
@@ -126,26 +159,104 @@ class Search:
         return self._buffer
 
 
-class Texts:
-    """Strings that only grow at the end (clientids, IP addresses, user names; None reads as ""): those there when
-    the search was built are searched as bytes, later ones one by one, and the search is built again once more
-    have come than it covers."""
+class TextColumn(Sequence[str | None]):
+    """A string (or None) per row: the generated rows' as fixed-width bytes, searched as such; rows given another
+    value since, and rows added after the generated ones, as Python strings (the added ones searched as bytes too
+    once there are many).
 
-    def __init__(self, values: list[Any], encoded: npt.NDArray[np.bytes_] | None = None) -> None:
-        self._values = values
-        self._search = None if encoded is None else Search(values, encoded)
+    `read` gives a generated row's value; `encode` gives the generated values as fixed-width bytes, in parts of
+    `(rows, bytes)` (`rows` None: all of them, in order), asked for the first time a search needs them; `missing`
+    marks the generated rows whose value is None (they read as "" to a substring search, and equal nothing)."""
+
+    def __init__(
+        self,
+        size: int,
+        read: Callable[[int], str | None],
+        encode: Callable[[], list[tuple[Rows | None, npt.NDArray[np.bytes_]]]],
+        missing: Mask | None = None,
+    ) -> None:
+        self._size = size
+        self._read = read
+        self._encode = encode
+        self._missing = missing
+        self._parts: list[tuple[Rows | None, Search]] | None = None
+        self._changed: dict[int, str | None] = {}
+        self._added: list[str | None] = []
+        self._tail: Search | None = None
+        """A search over the first added values (as many as it covers), built once there are many."""
+
+    @classmethod
+    def empty(cls) -> TextColumn:
+        return cls(0, lambda row: None, list)
+
+    def __len__(self) -> int:
+        return self._size + len(self._added)
+
+    @overload
+    def __getitem__(self, row: int) -> str | None: ...
+    @overload
+    def __getitem__(self, row: slice) -> Sequence[str | None]: ...
+    def __getitem__(self, row: int | slice) -> str | Sequence[str | None] | None:
+        if isinstance(row, slice):
+            return [self[index] for index in range(len(self))[row]]
+        if row >= self._size:
+            return self._added[row - self._size]
+        if row in self._changed:
+            return self._changed[row]
+        return self._read(row)
+
+    def append(self, value: str | None) -> None:
+        self._added.append(value)
+
+    def set(self, row: int, value: str | None) -> None:
+        """Give `row` a value (a generated row given its generated value again reads it as generated)."""
+        if row >= self._size:
+            self._added[row - self._size] = value
+            if self._tail is not None and row - self._size < self._tail.size:
+                self._tail = None
+        elif value == self._read(row):
+            self._changed.pop(row, None)
+        else:
+            self._changed[row] = value
+
+    def release(self) -> None:
+        self._parts, self._tail = None, None
+        self._changed.clear()
+        while self._added:
+            del self._added[-CHUNK:]
 
     def contains(self, part: str) -> Mask:
-        return self._searched(lambda value: part in (value or ""), lambda search: search.contains(part))
+        """Which rows' values contain `part` (None reads as "")."""
+        return self._searched(lambda value: part in (value or ""), lambda search: search.contains(part), False)
 
     def equals(self, value: str) -> Mask:
-        return self._searched(lambda other: other == value, lambda search: search.equals(value))
+        """Which rows' values are `value`."""
+        return self._searched(lambda other: other == value, lambda search: search.equals(value), True)
 
-    def _searched(self, test: Callable[[Any], bool], search_with: Callable[[Search], Mask]) -> Mask:
-        values, search = self._values, self._search
-        if search is None or len(values) > 2 * search.size:
-            search = self._search = Search([value or "" for value in values])
-        result = np.zeros(len(values), dtype=np.bool_)
-        result[: search.size] = search_with(search)
-        result[search.size :] = [test(value) for value in values[search.size :]]
+    def _searched(self, test: Callable[[str | None], bool], search_with: Callable[[Search], Mask], exact: bool) -> Mask:
+        result = np.zeros(len(self), dtype=np.bool_)
+        if self._parts is None:
+            self._parts = [(rows, Search(encoded)) for rows, encoded in self._encode()] if self._size else []
+        for rows, search in self._parts:
+            if rows is None:
+                result[: self._size] = search_with(search)
+            else:
+                result[rows] = search_with(search)
+        if exact and self._missing is not None:
+            result[: self._size] &= ~self._missing
+        for row, value in self._changed.items():
+            result[row] = test(value)
+        added = self._added
+        if self._tail is None and len(added) > TAIL:
+            self._tail = Search(fixed_width([value or "" for value in added]), [value or "" for value in added])
+        covered = 0
+        if self._tail is not None:
+            covered = self._tail.size
+            tail = search_with(self._tail)
+            if exact:
+                tail &= np.fromiter((value is not None for value in added[:covered]), np.bool_, covered)
+            result[self._size : self._size + covered] = tail
+            if len(added) - covered > TAIL:
+                self._tail = None
+        result[self._size + covered :] = [test(value) for value in added[covered:]]
         return result

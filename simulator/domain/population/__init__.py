@@ -8,7 +8,7 @@ Every random draw of the simulator comes from one of these streams, each seeded 
 same seed and the same clock give byte-identical answers:
 
 - `numpy.random.default_rng(seed % 2**64)`: the columns of the explicit clients, then of the generated ones,
-  chunk by chunk, with the redraws of clientids taken already (`columns.draw`, `columns.unique`).
+  chunk by chunk, with the redraws of clientids taken already (`columns.draw`, `distinct.distinct`).
 - `random.Random(seed)`: one 64-bit seed per overridden client, for a numpy generator that redraws its timeline
   with the same function the columns use (`overrides.override`).
 - `random.Random(f"{seed}:{clientid}")`: a generated client's details, drawn each time it is built
@@ -27,18 +27,20 @@ same seed and the same clock give byte-identical answers:
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from simulator.domain.client import Client
-from simulator.domain.population.columns import NO_TIME, PROTOCOLS, STATES, ZONES, Core, draw, unique
+from simulator.domain.population.columns import NO_TIME, PROTOCOLS, STATES, ZONES, Core, draw
 from simulator.domain.population.details import materialize
+from simulator.domain.population.distinct import Taken, distinct
 from simulator.domain.population.documented import documented_clients
 from simulator.domain.population.newcomers import arrivals
 from simulator.domain.population.overrides import given_client, override
 from simulator.domain.population.spec import PopulationSpec, Progress, node_name, node_names
+from simulator.domain.search import fixed_width, hashes_of
 
 __all__ = [
     "NO_TIME",
@@ -68,8 +70,6 @@ class Population:
     spec: PopulationSpec
     objects: list[Client]
     core: Core
-    clientid_bytes: npt.NDArray[np.bytes_] | None = None
-    """The generated clientids as fixed-width bytes, in the core's order (what sorting them made)."""
 
     def __len__(self) -> int:
         return len(self.objects) + len(self.core)
@@ -84,12 +84,13 @@ def build(spec: PopulationSpec, progress: Progress | None = None) -> Population:
     `spec.clients` in all; the same clients for the same spec, built column-wise in chunks."""
     gen = np.random.default_rng(spec.seed % 2**64)
     objects = documented_clients(node_names(spec.nodes)[0], spec.now_ms)[: spec.clients] if spec.documented else []
-    taken = {client.clientid for client in objects}
     explicit_ids = [str(given["clientid"]) for given in spec.explicit]
-    for clientid in explicit_ids:
-        if clientid in taken:
+    given_ids = [client.clientid for client in objects] + explicit_ids
+    for clientid, count in Counter(explicit_ids).items():
+        if count > 1 or clientid in given_ids[: len(objects)]:
             raise ValueError(f"clientid {clientid!r} is given twice")
-        taken.add(clientid)
+    taken = Taken()
+    taken.add(hashes_of(fixed_width(given_ids)))
     rng = random.Random(spec.seed)
     explicit = draw(gen, len(explicit_ids), spec, spec.now_ms, explicit_ids)
     for row, given in enumerate(spec.explicit):
@@ -100,10 +101,9 @@ def build(spec: PopulationSpec, progress: Progress | None = None) -> Population:
     while done < wanted:
         count = min(CHUNK, wanted - done)
         part = draw(gen, count, spec, spec.now_ms)
-        unique(gen, part, taken)
+        part.clientid = distinct(gen, part.clientid, taken)
         parts.append(part)
         done += count
         if progress is not None:
             progress("generating", done, wanted)
-    core, clientid_bytes = Core.concatenate(parts).sorted()
-    return Population(spec, objects, core, clientid_bytes)
+    return Population(spec, objects, Core.concatenate(parts).sorted())

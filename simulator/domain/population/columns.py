@@ -10,7 +10,8 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.domain.client import ConnState
-from simulator.domain.population.names import clientid_from, username_from
+from simulator.domain.population import formatting
+from simulator.domain.population.formatting import ipv4_text, ipv6_text
 from simulator.domain.population.spec import PopulationSpec
 from simulator.domain.search import fixed_width
 
@@ -31,17 +32,26 @@ PRIVATE_V4 = (
 )  # fmt: skip
 PRIVATE_V4_MASKS = tuple((int(network.network_address), int(network.netmask)) for network in PRIVATE_V4)
 Int64s = npt.NDArray[np.int64]
+Rows = npt.NDArray[np.int64]
+Mask = npt.NDArray[np.bool_]
 
 
 @dataclass(slots=True)
 class Core:
     """Generated clients as columns, one row each: what filters, order and expiry need. The rest of a client
     (port, limits, traffic, subscriptions, certificate) is drawn on demand from a source seeded by its clientid,
-    so a million clients cost a few hundred bytes each."""
+    so a million clients cost a hundred-odd bytes each: no Python object per client, the strings as fixed-width
+    bytes and the addresses as numbers."""
 
-    clientid: list[str]
-    username: list[str | None]
-    ip_address: list[str]
+    clientid: npt.NDArray[np.bytes_]
+    username: npt.NDArray[np.bytes_]
+    """b"" where the client has none (`has_username`)."""
+    has_username: npt.NDArray[np.bool_]
+    ip_v6: npt.NDArray[np.bool_]
+    ip_high: npt.NDArray[np.uint64]
+    """The IPv4 address, or an IPv6 address's `h` (`ipv6_address`)."""
+    ip_low: npt.NDArray[np.uint64]
+    """An IPv6 address's `lo`; 0 for an IPv4 one."""
     node: npt.NDArray[np.int16]
     zone: npt.NDArray[np.int8]
     protocol: npt.NDArray[np.int8]
@@ -56,29 +66,44 @@ class Core:
     def __len__(self) -> int:
         return len(self.clientid)
 
-    def sorted(self) -> tuple[Core, npt.NDArray[np.bytes_]]:
-        """The same clients in clientid (byte) order, the listing order read backwards, and their clientids in that
-        order as fixed-width bytes (sorted by numpy as such: no step holds the GIL for long, so a population built
-        in a thread leaves reads answered meanwhile)."""
-        encoded = fixed_width(self.clientid)
-        taken = np.argsort(encoded, kind="stable").astype(np.int64)
-        order = taken.tolist()
+    def clientid_at(self, row: int) -> str:
+        value: bytes = self.clientid[row]
+        return value.decode()
 
-        def take(name: str) -> Any:
-            column = getattr(self, name)
-            return [column[row] for row in order] if isinstance(column, list) else column[taken]
+    def username_at(self, row: int) -> str | None:
+        value: bytes = self.username[row]
+        return value.decode() if self.has_username[row] else None
 
-        return Core(**{name: take(name) for name in self.__slots__}), encoded[taken]
+    def ip_at(self, row: int) -> str:
+        high = int(self.ip_high[row])
+        if self.ip_v6[row]:
+            return ipv6_address(high, int(self.ip_low[row]))
+        return f"{high >> 24}.{(high >> 16) & 255}.{(high >> 8) & 255}.{high & 255}"
+
+    def ip_texts(self) -> list[tuple[Rows | None, npt.NDArray[np.bytes_]]]:
+        """The addresses as text: the IPv4 rows' and the IPv6 rows', each as fixed-width bytes."""
+        v6 = np.flatnonzero(self.ip_v6)
+        v4 = np.flatnonzero(~self.ip_v6)
+        return [(v4, ipv4_text(self.ip_high[v4])), (v6, ipv6_text(self.ip_high[v6], self.ip_low[v6]))]
+
+    def sorted(self) -> Core:
+        """The same clients in clientid (byte) order, the listing order read backwards (sorted by numpy: no step
+        holds the GIL for long, so a population built in a thread leaves reads answered meanwhile)."""
+        taken = np.argsort(self.clientid, kind="stable")
+        return Core(**{name: getattr(self, name)[taken] for name in self.__slots__})
 
     @classmethod
     def concatenate(cls, parts: list[Core]) -> Core:
-        def joined(name: str) -> Any:
-            if name in ("clientid", "username", "ip_address"):
-                return [value for part in parts for value in getattr(part, name)]
-            return np.concatenate([getattr(part, name) for part in parts])
-
         if not parts:
             return draw(np.random.default_rng(0), 0, PopulationSpec(0, 0, 1, 0), 0)
+        widths = {name: max(getattr(part, name).dtype.itemsize for part in parts) for name in ("clientid", "username")}
+
+        def joined(name: str) -> Any:
+            columns = [getattr(part, name) for part in parts]
+            if name in widths:
+                columns = [column.astype(f"S{widths[name]}") for column in columns]
+            return np.concatenate(columns)
+
         return cls(**{name: joined(name) for name in cls.__slots__})
 
 
@@ -140,17 +165,21 @@ def draw(
     times = timeline(gen, now_ms, expiry, clean)
     zone = gen.choice(3, size=n, p=(0.80, 0.15, 0.05)).astype(np.int8)
     node = gen.integers(0, spec.nodes, n).astype(np.int16)
-    has_user = (gen.random(n) >= 0.15).tolist()
-    user_bits = gen.integers(0, 2**63, n).tolist()
-    styles = gen.integers(0, 8, n).tolist()
-    firsts = gen.integers(0, 2**63, n).tolist()
-    seconds = gen.integers(0, 2**63, n).tolist()
-    if clientids is None:
-        clientids = [clientid_from(s, a, b) for s, a, b in zip(styles, firsts, seconds, strict=True)]
+    has_user = gen.random(n) >= 0.15
+    user_bits = gen.integers(0, 2**63, n)
+    styles = gen.integers(0, 8, n)
+    firsts = gen.integers(0, 2**63, n)
+    seconds = gen.integers(0, 2**63, n)
+    usernames = formatting.usernames(user_bits)
+    usernames[~has_user] = b""
+    v6, high, low = _addresses(gen, n)
     return Core(
-        clientid=list(clientids),
-        username=[username_from(bits) if user else None for user, bits in zip(has_user, user_bits, strict=True)],
-        ip_address=_addresses(gen, n),
+        clientid=formatting.clientids(styles, firsts, seconds) if clientids is None else fixed_width(clientids),
+        username=usernames,
+        has_username=has_user,
+        ip_v6=v6,
+        ip_high=high,
+        ip_low=low,
         node=node,
         zone=zone,
         protocol=protocol,
@@ -164,18 +193,13 @@ def draw(
     )
 
 
-def unique(gen: np.random.Generator, core: Core, taken: set[str]) -> None:
-    """Replace the clientids of `core` already in `taken` (or twice in it) with fresh ones; record them all."""
-    for row, clientid in enumerate(core.clientid):
-        while clientid in taken:
-            style, first, second = (int(v) for v in gen.integers(0, 2**63, 3))
-            clientid = clientid_from(style % 8, first, second)
-        core.clientid[row] = clientid
-        taken.add(clientid)
+def ipv6_address(high: int, low: int) -> str:
+    """The global unicast IPv6 address drawn as `high` (61 bits) and `low` (63 bits)."""
+    return str(IPv6Address((1 << 125) | (high << 64) | (low << 1)))
 
 
-def _addresses(gen: np.random.Generator, n: int) -> list[str]:
-    """Public IPv4 addresses, and (one time in ten) global unicast IPv6 ones."""
+def _addresses(gen: np.random.Generator, n: int) -> tuple[Mask, npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    """Public IPv4 addresses, and (one time in ten) global unicast IPv6 ones: which are IPv6, and their numbers."""
     v4 = gen.integers(0, 2**32, n, dtype=np.uint64)
     while True:
         private = np.zeros(n, dtype=np.bool_)
@@ -184,12 +208,7 @@ def _addresses(gen: np.random.Generator, n: int) -> list[str]:
         if not private.any():
             break
         v4[private] = gen.integers(0, 2**32, int(private.sum()), dtype=np.uint64)
-    v6 = (gen.random(n) < 0.1).tolist()
-    high = gen.integers(0, 2**61, n).tolist()
-    low = gen.integers(0, 2**63, n).tolist()
-    return [
-        str(IPv6Address((1 << 125) | (h << 64) | (lo << 1)))
-        if six
-        else f"{a >> 24}.{(a >> 16) & 255}.{(a >> 8) & 255}.{a & 255}"
-        for six, a, h, lo in zip(v6, v4.tolist(), high, low, strict=True)
-    ]
+    v6 = gen.random(n) < 0.1
+    high = gen.integers(0, 2**61, n).astype(np.uint64)
+    low = gen.integers(0, 2**63, n).astype(np.uint64)
+    return v6, np.where(v6, high, v4), np.where(v6, low, np.uint64(0))

@@ -42,7 +42,7 @@ def companies(seed: int) -> tuple[str, ...]:
 def materialize(core: Core, row: int, spec: PopulationSpec) -> Client:
     """Generated client `row` of `core`, whole: its columns, and the rest drawn from its own random source in a
     fixed order of draws."""
-    clientid = core.clientid[row]
+    clientid = core.clientid_at(row)
     proto_name, proto_ver = PROTOCOLS[core.protocol[row]]
     disconnected = int(core.disconnected_at_ms[row])
     state = STATES[core.state[row]]
@@ -54,9 +54,9 @@ def materialize(core: Core, row: int, spec: PopulationSpec) -> Client:
     is_bridge = rng.random() < 0.01
     identity = Identity(
         clientid=clientid,
-        username=core.username[row],
+        username=core.username_at(row),
         node=node_name(int(core.node[row])),
-        ip_address=core.ip_address[row],
+        ip_address=core.ip_at(row),
         port=port,
         listener=listener,
         zone=ZONES[core.zone[row]],

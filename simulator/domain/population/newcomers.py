@@ -11,6 +11,7 @@ from simulator.domain.client import Client, ConnState
 from simulator.domain.population.columns import draw
 from simulator.domain.population.details import materialize
 from simulator.domain.population.spec import PopulationSpec
+from simulator.domain.search import fixed_width
 
 
 def arrivals(spec: PopulationSpec) -> Callable[[random.Random, int, int], Client]:
@@ -18,7 +19,7 @@ def arrivals(spec: PopulationSpec) -> Callable[[random.Random, int, int], Client
 
     def arrive(rng: random.Random, sequence: int, at_ms: int) -> Client:
         core = draw(np.random.default_rng(rng.getrandbits(64)), 1, spec, at_ms)
-        core.clientid[0] = f"{core.clientid[0]}-{sequence:x}"
+        core.clientid = fixed_width([f"{core.clientid_at(0)}-{sequence:x}"])
         client = materialize(core, 0, spec)
         client.state, client.created_at_ms, client.connected_at_ms = ConnState.CONNECTED, at_ms, at_ms
         client.disconnected_at_ms = None
