@@ -33,13 +33,15 @@ from simulator.domain.search import TextColumn
 BUILT_CLIENTS = 16_384
 """Generated clients kept once built, most recently used first (a page served again needs no new ones)."""
 STATE_CODES = {state: code for code, state in enumerate(STATES)}
+GONE = len(STATES)
+"""The state code of a removed client's row (and of a row never filled)."""
 VERSIONS = 256
 """Protocol versions counted with one bincount (a scenario may give any other, counted by sorting)."""
 COLUMNS = {
-    "_alive": (np.bool_, 0), "_state": (np.int8, 0), "_clean": (np.bool_, 0), "_zone": (np.int32, 0),
+    "_alive": (np.bool_, 0), "_state": (np.int8, GONE), "_clean": (np.bool_, 0), "_zone": (np.int32, 0),
     "_node": (np.int32, 0), "_proto_name": (np.int32, 0), "_proto_ver": (np.int64, 0),
     "_created": (np.int64, 0), "_connected": (np.int64, 0), "_disconnected": (np.int64, NO_TIME),
-    "_expiry": (np.int64, 0), "_expires": (np.int64, NEVER), "_moved": (np.bool_, 0),
+    "_expiry": (np.int64, 0), "_expires": (np.int64, NEVER), "_moved": (np.bool_, 0), "_kept_rows": (np.bool_, 0),
 }  # fmt: skip
 """The columns, their types and the value of a row never filled."""
 
@@ -68,6 +70,8 @@ class Registry:
     _expires: Rows
     _moved: Mask
     """Rows whose state and times changed in the columns alone (the client is not kept as an object)."""
+    _kept_rows: Mask
+    """Rows whose client is kept as an object."""
 
     def __init__(
         self, clients: Iterable[Client] = (), population: Population | None = None, progress: Progress | None = None
@@ -152,6 +156,7 @@ class Registry:
         client = self._objects.get(row)
         if client is None:
             client = self._objects[row] = self._client(row)
+            self._kept_rows[row] = True
             self._moved[row] = False
         return client
 
@@ -184,6 +189,7 @@ class Registry:
             self._alive[row] = True
             self._count += 1
         self._objects[row] = client
+        self._kept_rows[row] = True
         self._moved[row] = False
         self._state[row] = STATE_CODES[client.state]
         self._clean[row] = ident.clean_start
@@ -260,7 +266,7 @@ class Registry:
     def rows_in_state(self, state: ConnState) -> Rows:
         """The rows of the clients in `state`, in listing order."""
         size = self._size
-        mask = self._alive[:size] & (self._state[:size] == STATE_CODES[state])
+        mask = self._state[:size] == STATE_CODES[state]  # a removed client's row has state GONE
         rows: Rows = self._order.ascending(mask)[::-1]
         return rows
 
@@ -350,7 +356,9 @@ class Registry:
     def _forget(self, row: int) -> None:
         self.version = next(_versions)
         self._objects.pop(row, None)
+        self._kept_rows[row] = False
         self._alive[row] = False
+        self._state[row] = GONE
         self._moved[row] = False
         self._expires[row] = NEVER
         self._count -= 1
@@ -362,19 +370,17 @@ class Registry:
         self.version = next(_versions)
         for row in self._kept(rows):
             del self._objects[row]
+        self._kept_rows[rows] = False
         self._alive[rows] = False
+        self._state[rows] = GONE
         self._moved[rows] = False
         self._expires[rows] = NEVER
         self._count -= int(rows.size)
 
     def _kept(self, rows: Rows) -> list[int]:
         """Which of these rows have their client kept as an object."""
-        if not self._objects:
-            return []
-        if len(self._objects) < rows.size:
-            wanted = set(rows.tolist())
-            return [row for row in self._objects if row in wanted]
-        return [row for row in rows.tolist() if row in self._objects]
+        kept: list[int] = rows[self._kept_rows[rows]].tolist()
+        return kept
 
     def _client(self, row: int, cached: bool = True) -> Client:
         """The client of `row`; a generated one built through the cache of built clients, unless not `cached`."""

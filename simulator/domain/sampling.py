@@ -1,5 +1,6 @@
 """`random.Random.sample` of many indices at once: the same indices, and the generator left in the same state, as
-the standard library's draws one by one, with the Mersenne Twister's words drawn in bulk by numpy."""
+the standard library's draws one by one, with the Mersenne Twister's words drawn in bulk (one `getrandbits` of
+many words, its bytes read by numpy) and the picks made vectorized."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def sample(rng: random.Random, n: int, k: int) -> Indices:
     bits = n.bit_length()
     words = int(k * (1 << bits) / n * (1 + k / n) * 1.05) + 256
     while True:
-        drawn = _generator(state).random_raw(words) >> np.uint64(32 - bits)
+        drawn = _words(rng, state, words) >> np.uint32(32 - bits)
         accepted = np.flatnonzero(drawn < n)
         values = drawn[accepted].astype(np.int64)
         # The first draw of each value: written in reverse, the earliest position of a repeated value is written last.
@@ -49,7 +50,7 @@ def _pool(rng: random.Random, n: int, k: int) -> Indices:
     state = rng.getstate()
     words = 2 * k + 256
     while True:
-        stream = _generator(state).random_raw(words).tolist()
+        stream = _words(rng, state, words).tolist()
         picked: list[int] = []
         moved: dict[int, int] = {}
         used = 0
@@ -71,12 +72,19 @@ def _pool(rng: random.Random, n: int, k: int) -> Indices:
         return np.array(picked, dtype=np.int64)
 
 
+def _words(rng: random.Random, state: tuple[Any, ...], count: int) -> npt.NDArray[np.uint32]:
+    """The next `count` 32-bit words of `rng` from `state`, in the order drawn (`getrandbits` of more than 32 bits
+    takes one word per 32 bits, the first drawn the least significant)."""
+    rng.setstate(state)
+    words = np.frombuffer(rng.getrandbits(32 * count).to_bytes(4 * count, "little"), dtype="<u4")
+    return words.astype(np.uint32)
+
+
 def _consume(rng: random.Random, state: tuple[Any, ...], used: int) -> None:
     """Leave `rng` as `used` words drawn from `state` leave it."""
-    generator = _generator(state)
-    generator.random_raw(used)
-    key, position = generator.state["state"]["key"], generator.state["state"]["pos"]
-    rng.setstate((state[0], (*(int(word) for word in key), int(position)), state[2]))
+    rng.setstate(state)
+    if used:
+        rng.getrandbits(32 * used)
 
 
 def _set_size(k: int) -> int:
@@ -89,14 +97,3 @@ def _set_size(k: int) -> int:
             power *= 4
         size += power
     return size
-
-
-def _generator(state: tuple[Any, ...]) -> np.random.MT19937:
-    words = state[1]
-    assert isinstance(words, tuple)
-    generator = np.random.MT19937()
-    generator.state = {
-        "bit_generator": "MT19937",
-        "state": {"key": np.array(words[:624], dtype=np.uint32), "pos": int(words[624])},
-    }
-    return generator

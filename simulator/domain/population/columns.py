@@ -12,6 +12,7 @@ import numpy.typing as npt
 from simulator.domain.client import ConnState
 from simulator.domain.population import formatting
 from simulator.domain.population.formatting import ipv4_text, ipv6_text
+from simulator.domain.population.names import clientid_from, username_from
 from simulator.domain.population.spec import PopulationSpec
 from simulator.domain.search import fixed_width
 
@@ -32,6 +33,8 @@ PRIVATE_V4 = (
 )  # fmt: skip
 PRIVATE_V4_MASKS = tuple((int(network.network_address), int(network.netmask)) for network in PRIVATE_V4)
 Int64s = npt.NDArray[np.int64]
+VECTORIZED_FROM = 64
+"""Rows from which names are built vectorized (`formatting`), rather than one by one."""
 Rows = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
 
@@ -170,7 +173,13 @@ def draw(
     styles = gen.integers(0, 8, n)
     firsts = gen.integers(0, 2**63, n)
     seconds = gen.integers(0, 2**63, n)
-    usernames = formatting.usernames(user_bits)
+    if n < VECTORIZED_FROM:  # a newcomer or a client put in place: the scalar functions are quicker for so few
+        usernames = fixed_width([username_from(bits) for bits in user_bits.tolist()])
+        if clientids is None:
+            drawn = zip(styles.tolist(), firsts.tolist(), seconds.tolist(), strict=True)
+            clientids = [clientid_from(style, first, second) for style, first, second in drawn]
+    else:
+        usernames = formatting.usernames(user_bits)
     usernames[~has_user] = b""
     v6, high, low = _addresses(gen, n)
     return Core(
