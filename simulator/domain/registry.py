@@ -21,6 +21,7 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 
+from simulator.domain.built import Built
 from simulator.domain.census import Counts
 from simulator.domain.client import Client, ConnState
 from simulator.domain.codes import Codes, Ids
@@ -85,7 +86,7 @@ class Registry:
 
         report(0)
         self._population = population
-        self._built = functools.lru_cache(maxsize=BUILT_CLIENTS)(population.materialize) if population else None
+        self._built = Built(population.materialize_rows, BUILT_CLIENTS) if population else None
         self._ids, self._ips, self._usernames = TextColumn.empty(), TextColumn.empty(), TextColumn.empty()
         if core is not None:
             generated = core
@@ -136,7 +137,7 @@ class Registry:
         """Let go of the clients' strings a chunk at a time, once nothing reads this registry any more: freeing
         millions of them at once would hold the GIL for seconds, and every request with it."""
         if self._built is not None:
-            self._built.cache_clear()
+            self._built.clear()
         self._objects.clear()
         for texts in (self._ids, self._ips, self._usernames):
             texts.release()
@@ -291,10 +292,11 @@ class Registry:
         return rows, keep
 
     def clients(self, rows: Rows) -> list[Client]:
-        objects, built = self._objects, self._built
-        if built is None or self._moved[rows].any():
-            return [self._client(row) for row in rows.tolist()]
-        return [objects.get(row) or built(row) for row in rows.tolist()]
+        """The clients of these rows; the generated ones not built yet built together."""
+        listed = rows.tolist()
+        if self._built is not None:
+            self._built.many([row for row in listed if row not in self._objects])
+        return [self._client(row) for row in listed]
 
     def clientid(self, row: int) -> str:
         return cast(str, self._ids[row])
@@ -388,7 +390,7 @@ class Registry:
         if client is not None:
             return client
         assert self._population is not None and self._built is not None, "a row without an object is generated"
-        client = self._built(row) if cached else self._population.materialize(row)
+        client = self._built(row) if cached else self._population.materialize_rows([row])[0]
         if not self._moved[row]:
             return client
         # Built as generated (its details drawn for its first state), then given the state churn moved it to.

@@ -58,7 +58,7 @@ def descending(registry: Registry) -> list[Client]:
 
 def all_clients(population: Population) -> list[Client]:
     """Every client of `population`, whole, in generation order."""
-    return [*population.objects, *(population.materialize(row) for row in range(len(population.core)))]
+    return [*population.objects, *population.materialize_rows(list(range(len(population.core))))]
 
 
 def generate(spec: PopulationSpec) -> list[Client]:

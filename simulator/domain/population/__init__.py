@@ -11,8 +11,8 @@ same seed and the same clock give byte-identical answers:
   chunk by chunk, with the redraws of clientids taken already (`columns.draw`, `distinct.distinct`).
 - `random.Random(seed)`: one 64-bit seed per overridden client, for a numpy generator that redraws its timeline
   with the same function the columns use (`overrides.override`).
-- `random.Random(f"{seed}:{clientid}")`: a generated client's details, drawn each time it is built
-  (`details.materialize`).
+- SplitMix64 of a key made of the clientid's hash and the seed, plus a counter: a generated client's details,
+  drawn each time it is built, for a page of clients at once (`details.materialize_rows`).
 - `Faker("en_US").seed_instance(seed)`: 256 company names for certificates' subjects, drawn once per seed
   (`details.companies`).
 - `random.Random(f"{seed}:given:{clientid}")`: a client put in place through the control API, its columns drawn
@@ -34,7 +34,7 @@ import numpy as np
 
 from simulator.domain.client import Client
 from simulator.domain.population.columns import NO_TIME, PROTOCOLS, STATES, ZONES, Core, draw
-from simulator.domain.population.details import materialize
+from simulator.domain.population.details import materialize, materialize_rows
 from simulator.domain.population.distinct import Taken, distinct
 from simulator.domain.population.documented import documented_clients
 from simulator.domain.population.newcomers import arrivals
@@ -74,9 +74,9 @@ class Population:
     def __len__(self) -> int:
         return len(self.objects) + len(self.core)
 
-    def materialize(self, row: int) -> Client:
-        """Generated client `row`, whole; the same client every time."""
-        return materialize(self.core, row, self.spec)
+    def materialize_rows(self, rows: list[int]) -> list[Client]:
+        """Generated clients `rows`, whole; the same clients every time."""
+        return materialize_rows(self.core, rows, self.spec)
 
 
 def build(spec: PopulationSpec, progress: Progress | None = None) -> Population:

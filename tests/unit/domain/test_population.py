@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from simulator.domain.client import Client, ConnState
-from simulator.domain.population import NO_TIME, PopulationSpec, arrivals, node_names
+from simulator.domain.population import NO_TIME, PopulationSpec, arrivals, build, node_names
 from simulator.domain.population.columns import timeline
 from simulator.domain.population.details import companies
 from simulator.domain.topic import parse_filter
@@ -186,3 +186,16 @@ def test_newcomers_connect_when_they_arrive() -> None:
         assert client.state is ConnState.CONNECTED and client.disconnected_at_ms is None
         assert client.created_at_ms == client.connected_at_ms == NOW + minute * 60_000
     assert companies(spec.seed) is companies(spec.seed), "company names are drawn once per seed"
+
+
+def test_a_client_is_the_same_whichever_clients_it_is_built_with() -> None:
+    spec = PopulationSpec(seed=9, clients=4000, nodes=2, now_ms=NOW)
+    population = build(spec)
+    rows = random.Random(2).sample(range(len(population.core)), 300)
+    together = population.materialize_rows(rows)
+    heaviest = max(range(len(rows)), key=lambda index: len(together[index].subscriptions))
+    assert len(together[heaviest].subscriptions) > 10  # so others were built beside a client of many draws
+    assert together == [population.materialize_rows([row])[0] for row in rows]
+    assert together[::-1] == population.materialize_rows(rows[::-1])
+    details = Counter((c.identity.keepalive, c.limits.subscriptions_max, c.traffic.heap_size) for c in together)
+    assert len(details) > 30  # the details vary from client to client
