@@ -293,10 +293,14 @@ class Registry:
 
     def clients(self, rows: Rows) -> list[Client]:
         """The clients of these rows; the generated ones not built yet built together."""
-        listed = rows.tolist()
-        if self._built is not None:
-            self._built.many([row for row in listed if row not in self._objects])
-        return [self._client(row) for row in listed]
+        listed, objects = rows.tolist(), self._objects
+        if self._built is None:
+            return [self._client(row) for row in listed]
+        generated = [row for row in listed if row not in objects]
+        built = dict(zip(generated, self._built.many(generated), strict=True))
+        if not self._moved[rows].any():
+            return [objects.get(row) or built[row] for row in listed]
+        return [self._client(row, built=built.get(row)) for row in listed]
 
     def clientid(self, row: int) -> str:
         return cast(str, self._ids[row])
@@ -384,13 +388,17 @@ class Registry:
         kept: list[int] = rows[self._kept_rows[rows]].tolist()
         return kept
 
-    def _client(self, row: int, cached: bool = True) -> Client:
-        """The client of `row`; a generated one built through the cache of built clients, unless not `cached`."""
+    def _client(self, row: int, cached: bool = True, built: Client | None = None) -> Client:
+        """The client of `row`; a generated one built through the cache of built clients, unless not `cached` (or
+        `built` already)."""
         client = self._objects.get(row)
         if client is not None:
             return client
         assert self._population is not None and self._built is not None, "a row without an object is generated"
-        client = self._built(row) if cached else self._population.materialize_rows([row])[0]
+        if built is not None:
+            client = built
+        else:
+            client = self._built(row) if cached else self._population.materialize_rows([row])[0]
         if not self._moved[row]:
             return client
         # Built as generated (its details drawn for its first state), then given the state churn moved it to.

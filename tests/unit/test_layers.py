@@ -18,6 +18,7 @@ ALLOWED_ROOTS = {
     "enum",
     "heapq",
     "ipaddress",
+    "math",
 } | {
     "random",
     "typing",

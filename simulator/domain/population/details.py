@@ -9,7 +9,7 @@ page it is built in."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import math
 from typing import Any
 
 import numpy as np
@@ -59,10 +59,14 @@ SUB_OPTIONS = tuple(
     for rh in range(3)
 )
 """Every set of subscription options, by `((qos * 2 + nl) * 2 + rap) * 3 + rh`."""
-SUBSCRIPTIONS_MAX = np.array([limits.subscriptions_max for limits in LIMITS], dtype=np.int64)
+TEMPLATES, KEEPALIVE_CHOICES, PAYLOAD_CHOICES, HEAP_CHOICES, QOS_CHOICES, HANDLING_CHOICES = map(
+    len, (TOPIC_TEMPLATES, KEEPALIVES, PAYLOADS, HEAP_SIZES, QOS, RETAIN_HANDLING)
+)
+FORMATTED = frozenset(index for index, template in enumerate(TOPIC_TEMPLATES) if "{" in template)
+NONE = (0.0, 0.0, 0.0)
 SSL, WSS = LISTENERS.index("ssl:default"), LISTENERS.index("wss:default")
-COLUMNS = ("protocol", "listener", "node", "zone", "clean_start", "expiry_interval", "state", "created_at_ms",
-           "connected_at_ms", "disconnected_at_ms")  # fmt: skip
+COLUMNS = ("clientid", "protocol", "listener", "node", "zone", "clean_start", "expiry_interval", "state",
+           "created_at_ms", "connected_at_ms", "disconnected_at_ms")  # fmt: skip
 """The columns a client's fields are read from as they are."""
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
@@ -87,11 +91,16 @@ def mixed(z: Words) -> Words:
     return result
 
 
-def uniforms(keys: Words, first: int, count: int) -> Floats:
-    """Draws `first` to `first + count - 1` of the streams of `keys`: a row per key, uniform in [0, 1)."""
-    counters = (np.arange(first, first + count, dtype=np.uint64) + np.uint64(1)) * GOLDEN
-    drawn: Floats = (mixed(keys[:, None] + counters[None, :]) >> np.uint64(11)).astype(np.float64) * 2.0**-53
+def draw(keys: Words, counters: npt.NDArray[np.integer[Any]]) -> Floats:
+    """Draw `counters[i]` of the stream of `keys[i]` (broadcast alike), uniform in [0, 1)."""
+    steps = (counters.astype(np.uint64) + np.uint64(1)) * GOLDEN
+    drawn: Floats = (mixed(keys + steps) >> np.uint64(11)).astype(np.float64) * 2.0**-53
     return drawn
+
+
+def uniforms(keys: Words, first: int, count: int) -> Floats:
+    """Draws `first` to `first + count - 1` of the streams of `keys`: a row per key."""
+    return draw(keys[:, None], np.arange(first, first + count)[None, :])
 
 
 def stream_keys(clientids: npt.NDArray[np.bytes_], seed: int) -> Words:
@@ -105,178 +114,133 @@ def materialize(core: Core, row: int, spec: PopulationSpec) -> Client:
 
 
 def materialize_rows(core: Core, rows: list[int], spec: PopulationSpec) -> list[Client]:
-    """Generated clients `rows` of `core`, whole: their columns, and the rest drawn from their streams, every
-    field computed for all of them at once (numpy), then the objects made."""
+    """Generated clients `rows` of `core`, whole: their columns, and the rest from their streams' draws, drawn for
+    all of them at once; then each client made from its own."""
     if not rows:
         return []
     picked = np.array(rows, dtype=np.int64)
     keys = stream_keys(core.clientid[picked], spec.seed)
-    draws = uniforms(keys, 0, FIXED)
-    column: dict[str, list[Any]] = {name: getattr(core, name)[picked].tolist() for name in COLUMNS}
-    state = core.state[picked]
-    limit = np.select([draws[:, LIMIT] < 0.8, draws[:, LIMIT] < 0.9], [0, 1], 2)
-    maximum = SUBSCRIPTIONS_MAX[limit]
-    count = _counts(draws[:, COUNT], draws[:, SIZE], maximum)
-    count = np.where(state == STATES.index(ConnState.IDLE), 0, maximum if spec.fill_subscriptions else count)
-    listener = core.listener[picked]
-    with_cert = ((listener == SSL) | (listener == WSS)) & (draws[:, CERT] < 0.4)
-    traffic = _traffic(draws, state, count > 0, np.array([LIMITS[code].inflight_max for code in limit.tolist()]))
-    mqtt5 = (core.protocol[picked] == PROTOCOLS.index(("MQTT", 5)))[:, None]
-    subscriptions = _subscriptions(uniforms(keys, FIXED, int(count.max()) * PER_SUBSCRIPTION), mqtt5)
+    fixed = uniforms(keys, 0, FIXED).tolist()
+    limits = [LIMITS[0 if draws[LIMIT] < 0.8 else 1 if draws[LIMIT] < 0.9 else 2] for draws in fixed]
+    counts = [
+        0 if STATES[state] is ConnState.IDLE else limit.subscriptions_max if spec.fill_subscriptions else
+        _count(draws, limit)
+        for draws, limit, state in zip(fixed, limits, core.state[picked].tolist(), strict=True)
+    ]  # fmt: skip
+    # The subscriptions' own draws: as many as each client needs, drawn for all of them at once.
+    sizes = np.array(counts, dtype=np.int64) * PER_SUBSCRIPTION
+    ends = np.cumsum(sizes)
+    counters = np.arange(int(ends[-1]), dtype=np.int64) - np.repeat(ends - sizes, sizes) + FIXED
+    flat = draw(np.repeat(keys, sizes), counters).tolist()
+    subscribed = [flat[end - size : end] for end, size in zip(ends.tolist(), sizes.tolist(), strict=True)]
+    usernames = [
+        name.decode() if has else None
+        for name, has in zip(core.username[picked].tolist(), core.has_username[picked].tolist(), strict=True)
+    ]
+    columns = zip(*(getattr(core, name)[picked].tolist() for name in COLUMNS), strict=True)
     names = companies(spec.seed)
-    fields = zip(
-        rows,
-        core.clientid[picked].tolist(),
-        _chosen(draws[:, PORT], 61000 - 32768, 32768),
-        _chosen(draws[:, KEEPALIVE], KEEPALIVES),
-        (draws[:, BRIDGE] < 0.01).tolist(),
-        with_cert.tolist(),
-        _chosen(draws[:, COMPANY], names),
-        limit.tolist(),
-        count.tolist(),
-        traffic,
-        strict=True,
-    )
-    clients = []
-    for index, (row, encoded, port, keepalive, is_bridge, cert, company, code, held, used) in enumerate(fields):
-        clientid = encoded.decode()
-        proto_name, proto_ver = PROTOCOLS[column["protocol"][index]]
-        disconnected = column["disconnected_at_ms"][index]
-        identity = Identity(
-            clientid=clientid,
-            username=core.username_at(row),
-            node=node_name(column["node"][index]),
-            ip_address=core.ip_at(row),
-            port=port,
-            listener=LISTENERS[column["listener"][index]],
-            zone=ZONES[column["zone"][index]],
-            proto_name=proto_name,
-            proto_ver=proto_ver,
-            keepalive=keepalive,
-            clean_start=column["clean_start"][index],
-            expiry_interval=column["expiry_interval"][index],
-            is_bridge=is_bridge,
-            peersni=DEPLOYMENT_HOST,
-            tenant_id_from="peersni",
-            cn=clientid if cert else None,
-            dn=f"CN={clientid},O={company},C=US" if cert else None,
-        )
-        clients.append(
-            Client(
-                identity=identity,
-                limits=LIMITS[code],
-                traffic=used,
-                state=STATES[column["state"][index]],
-                created_at_ms=column["created_at_ms"][index],
-                connected_at_ms=column["connected_at_ms"][index],
-                disconnected_at_ms=None if disconnected == NO_TIME else disconnected,
-                subscriptions=subscriptions(index, held, clientid, identity.zone),
-            )
-        )
-    return clients
-
-
-def _chosen(draws: Floats, values: int | tuple[Any, ...], low: int = 0) -> list[Any]:
-    """Each draw as one of `values` (or as an integer from `low`, `values` of them), equally likely."""
-    size = values if isinstance(values, int) else len(values)
-    picked = np.minimum((draws * size).astype(np.int64), size - 1)
-    if isinstance(values, int):
-        result: list[Any] = (picked + low).tolist()
-        return result
-    return [values[code] for code in picked.tolist()]
-
-
-def _between_all(draws: Floats, low: int, high: npt.NDArray[np.int64] | int) -> npt.NDArray[np.int64]:
-    """Each draw as an integer from `low` to `high`, both included."""
-    span = np.asarray(high) - low + 1
-    result: npt.NDArray[np.int64] = low + np.minimum((draws * span).astype(np.int64), span - 1)
-    return result
-
-
-def _counts(roll: Floats, size: Floats, maximum: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """How many subscriptions each client holds (when not idle): none, a few, more, or as many as it may."""
-    result: npt.NDArray[np.int64] = np.select(
-        [roll < 0.3, roll < 0.8, roll < 0.98],
-        [0, _between_all(size, 1, 3), _between_all(size, 4, np.maximum(maximum, 4))],
-        maximum,
-    )
-    return result
-
-
-def _subscriptions(draws: Floats, mqtt5: npt.NDArray[np.bool_]) -> Callable[[int, int, str, str], dict[str, SubOpts]]:
-    """Each client's subscriptions, from its draws per subscription: the options chosen for all at once, and
-    a client's topics written when it is made."""
-    slot = draws.reshape(draws.shape[0], -1, PER_SUBSCRIPTION)
-    template = np.minimum((slot[:, :, TEMPLATE] * len(TOPIC_TEMPLATES)).astype(np.int64), len(TOPIC_TEMPLATES) - 1)
-    shared = (template == SHARED) | (template == QUEUED)
-    qos = np.array(QOS)[np.minimum((slot[:, :, SUB_QOS] * len(QOS)).astype(np.int64), len(QOS) - 1)]
-    handling = np.array(RETAIN_HANDLING)[
-        np.minimum((slot[:, :, HANDLING] * len(RETAIN_HANDLING)).astype(np.int64), len(RETAIN_HANDLING) - 1)
-    ]
-    no_local = mqtt5 & ~shared & (slot[:, :, NO_LOCAL] < 0.1)
-    as_published = mqtt5 & (slot[:, :, AS_PUBLISHED] < 0.1)
-    options = ((qos * 2 + no_local) * 2 + as_published) * 3 + np.where(mqtt5, handling, 0)
-    templates, words, codes = template.tolist(), (slot[:, :, WORD] * 1000).astype(np.int64).tolist(), options.tolist()
-
-    def of(index: int, count: int, clientid: str, zone: str) -> dict[str, SubOpts]:
-        subscriptions: dict[str, SubOpts] = {}
-        drawn = zip(templates[index][:count], words[index][:count], codes[index][:count], strict=True)
-        for template, word, code in drawn:
-            topic = TOPIC_TEMPLATES[template].format(clientid=clientid, zone=zone, word=f"room{word}")
-            while topic in subscriptions:
-                topic = f"{topic.rstrip('#+/') or 'x'}/{len(subscriptions)}"
-            subscriptions[topic] = SUB_OPTIONS[code]
-        return subscriptions
-
-    return of
-
-
-def _traffic(draws: Floats, state: npt.NDArray[np.int8], subscribed: npt.NDArray[np.bool_],
-             inflight_max: npt.NDArray[np.int64]) -> list[Traffic]:  # fmt: skip
-    """Each client's traffic: message rates, sizes and process gauges."""
-
-    def rates(at: int, shares: tuple[float, float, float], kept: npt.NDArray[np.bool_]) -> list[Floats]:
-        return [
-            np.where(kept & (draws[:, at + 2 * step] < share), -np.log1p(-draws[:, at + 2 * step + 1]) * mean, 0.0)
-            for step, (share, mean) in enumerate(zip(shares, (0.05, 0.02, 0.005), strict=True))
-        ]
-
-    everyone = np.ones(len(draws), dtype=np.bool_)
-    received, sent = rates(RECEIVED, (0.9, 0.5, 0.1), everyone), rates(SENT, (0.8, 0.5, 0.1), subscribed)
-    connected = state == STATES.index(ConnState.CONNECTED)
-    disconnected = state == STATES.index(ConnState.DISCONNECTED)
-    none = np.zeros(len(draws), dtype=np.int64)
-    columns = (
-        np.stack(received, axis=1).tolist(),
-        np.stack(sent, axis=1).tolist(),
-        np.array(PAYLOADS)[np.minimum((draws[:, PAYLOAD] * len(PAYLOADS)).astype(np.int64), len(PAYLOADS) - 1)],
-        np.where(draws[:, DROPS] < 0.05, _between_all(draws[:, DROPPED], 1, 20), none),
-        np.where(connected & (sent[1] > 0), _between_all(draws[:, INFLIGHT], 0, np.minimum(3, inflight_max)), none),
-        np.where(disconnected & subscribed, _between_all(draws[:, QUEUED], 0, 50), none),
-        np.where(draws[:, LOST] < 0.02, _between_all(draws[:, LOSSES], 1, 500), none),
-        np.where(connected & (draws[:, AWAITING] < 0.05), _between_all(draws[:, AWAITED], 0, 2), none),
-        np.where(connected & (draws[:, MAILBOX] < 0.05), _between_all(draws[:, MAILED], 1, 3), none),
-        np.array(HEAP_SIZES)[np.minimum((draws[:, HEAP] * len(HEAP_SIZES)).astype(np.int64), len(HEAP_SIZES) - 1)],
-        _between_all(draws[:, REDUCTIONS], 5000, 40000),
-        0.5 + draws[:, REDUCTION_RATE] * 4.5,
-    )
-    listed = [column if isinstance(column, list) else column.tolist() for column in columns]
+    made = zip(fixed, subscribed, limits, counts, usernames, map(core.ip_at, rows), columns, strict=True)
     return [
-        Traffic(
-            recv_rates=tuple(recv),
-            send_rates=tuple(send),
-            payload_bytes=payload,
-            drop_permille=drop,
-            inflight_cnt=inflight,
-            mqueue_len=queued,
-            mqueue_dropped=lost,
-            awaiting_rel_cnt=awaiting,
-            mailbox_len=mailbox,
-            heap_size=heap,
-            reductions_base=base,
-            reductions_rate=rate,
-        )
-        for recv, send, payload, drop, inflight, queued, lost, awaiting, mailbox, heap, base, rate in zip(
-            *listed, strict=True
-        )
+        _made(draws, held, limit, count, username, ip_address, values, names)
+        for draws, held, limit, count, username, ip_address, values in made
     ]
+
+
+def _made(draws: list[float], subscribed: list[float], limits: Limits, count: int, username: str | None,
+          ip_address: str, columns: tuple[Any, ...], names: tuple[str, ...]) -> Client:  # fmt: skip
+    """A client from its columns (`COLUMNS`) and draws."""
+    encoded, protocol, listener, node, zone, clean, expiry, state_code, created, connected, disconnected = columns
+    clientid = encoded.decode()
+    proto_name, proto_ver = PROTOCOLS[protocol]
+    state = STATES[state_code]
+    with_cert = listener in (SSL, WSS) and draws[CERT] < 0.4
+    identity = Identity(
+        clientid=clientid,
+        username=username,
+        node=node_name(node),
+        ip_address=ip_address,
+        port=32768 + int(draws[PORT] * (61000 - 32768)),
+        listener=LISTENERS[listener],
+        zone=ZONES[zone],
+        proto_name=proto_name,
+        proto_ver=proto_ver,
+        keepalive=KEEPALIVES[int(draws[KEEPALIVE] * KEEPALIVE_CHOICES)],
+        clean_start=clean,
+        expiry_interval=expiry,
+        is_bridge=draws[BRIDGE] < 0.01,
+        peersni=DEPLOYMENT_HOST,
+        tenant_id_from="peersni",
+        cn=clientid if with_cert else None,
+        dn=f"CN={clientid},O={names[int(draws[COMPANY] * len(names))]},C=US" if with_cert else None,
+    )
+    return Client(
+        identity=identity,
+        limits=limits,
+        traffic=_traffic(draws, state, count > 0, limits),
+        state=state,
+        created_at_ms=created,
+        connected_at_ms=connected,
+        disconnected_at_ms=None if disconnected == NO_TIME else disconnected,
+        subscriptions=_subscriptions(subscribed, count, identity),
+    )
+
+
+def _between(low: int, high: int, draw: float) -> int:
+    """An integer from `low` to `high`, both included (a draw is below 1, so its product never reaches the end)."""
+    return low + int(draw * (high - low + 1))
+
+
+def _count(draws: list[float], limits: Limits) -> int:
+    """How many subscriptions a client holds: none, a few, more, or as many as it may."""
+    roll = draws[COUNT]
+    if roll < 0.3:
+        return 0
+    if roll < 0.8:
+        return _between(1, 3, draws[SIZE])
+    if roll < 0.98:
+        return _between(4, limits.subscriptions_max, draws[SIZE])
+    return limits.subscriptions_max
+
+
+def _subscriptions(draws: list[float], count: int, identity: Identity) -> dict[str, SubOpts]:
+    mqtt5 = identity.proto_name == "MQTT" and identity.proto_ver == 5
+    clientid, zone = identity.clientid, identity.zone
+    subscriptions: dict[str, SubOpts] = {}
+    for at in range(0, count * PER_SUBSCRIPTION, PER_SUBSCRIPTION):
+        template = int(draws[at + TEMPLATE] * TEMPLATES)
+        topic = TOPIC_TEMPLATES[template]
+        if template in FORMATTED:
+            topic = topic.format(clientid=clientid, zone=zone, word=f"room{int(draws[at + WORD] * 1000)}")
+        while topic in subscriptions:
+            topic = f"{topic.rstrip('#+/') or 'x'}/{len(subscriptions)}"
+        qos = QOS[int(draws[at + SUB_QOS] * QOS_CHOICES)]
+        if mqtt5:
+            nl = template not in (SHARED, QUEUED) and draws[at + NO_LOCAL] < 0.1
+            rap = draws[at + AS_PUBLISHED] < 0.1
+            rh = RETAIN_HANDLING[int(draws[at + HANDLING] * HANDLING_CHOICES)]
+            subscriptions[topic] = SUB_OPTIONS[((qos * 2 + nl) * 2 + rap) * 3 + rh]
+        else:
+            subscriptions[topic] = SUB_OPTIONS[qos * 12]
+    return subscriptions
+
+
+def _traffic(draws: list[float], state: ConnState, subscribed: bool, limits: Limits) -> Traffic:
+    def rate(at: int, mean: float, share: float) -> float:
+        return -math.log(1.0 - draws[at + 1]) * mean if draws[at] < share else 0.0
+
+    sends = (rate(SENT, 0.05, 0.8), rate(SENT + 2, 0.02, 0.5), rate(SENT + 4, 0.005, 0.1)) if subscribed else NONE
+    connected = state is ConnState.CONNECTED
+    return Traffic(
+        recv_rates=(rate(RECEIVED, 0.05, 0.9), rate(RECEIVED + 2, 0.02, 0.5), rate(RECEIVED + 4, 0.005, 0.1)),
+        send_rates=sends,
+        payload_bytes=PAYLOADS[int(draws[PAYLOAD] * PAYLOAD_CHOICES)],
+        drop_permille=_between(1, 20, draws[DROPPED]) if draws[DROPS] < 0.05 else 0,
+        inflight_cnt=_between(0, min(3, limits.inflight_max), draws[INFLIGHT]) if connected and sends[1] > 0 else 0,
+        mqueue_len=_between(0, 50, draws[QUEUED]) if state is ConnState.DISCONNECTED and subscribed else 0,
+        mqueue_dropped=_between(1, 500, draws[LOSSES]) if draws[LOST] < 0.02 else 0,
+        awaiting_rel_cnt=_between(0, 2, draws[AWAITED]) if connected and draws[AWAITING] < 0.05 else 0,
+        mailbox_len=_between(1, 3, draws[MAILED]) if connected and draws[MAILBOX] < 0.05 else 0,
+        heap_size=HEAP_SIZES[int(draws[HEAP] * HEAP_CHOICES)],
+        reductions_base=_between(5000, 40000, draws[REDUCTIONS]),
+        reductions_rate=0.5 + draws[REDUCTION_RATE] * 4.5,
+    )
