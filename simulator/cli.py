@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import os
 import signal
 import sqlite3
@@ -242,7 +241,7 @@ def serve(config: Config, no_progress: bool = False) -> int:
 
     from simulator.app import create_app
     from simulator.domain.errors import DomainError
-    from simulator.memory import hand_back_large_blocks
+    from simulator.memory import hand_back_large_blocks, settle_collector
     from simulator.progress import progress_bars
 
     hand_back_large_blocks()
@@ -254,9 +253,7 @@ def serve(config: Config, no_progress: bool = False) -> int:
     except (DomainError, OSError, sqlite3.Error) as error:
         print(f"emqx-sim serve: {error}", file=sys.stderr)
         return 2
-    # The population lives as long as the process: keep the garbage collector's full passes from walking it
-    # (about 60 ms each with a million clients).
-    gc.freeze()
+    settle_collector()
     status = simulation.status()
     print(f"EMQX Clients API simulator: {config.base_url}", flush=True)
     print(f"  Swagger UI:  {config.base_url}/ui/", flush=True)

@@ -1,5 +1,5 @@
-"""Generated clients kept once built, most recently used first: a page served again needs no new ones, and the
-clients a page lacks are built together."""
+"""Generated clients kept once built, the oldest built let go first: a page served again needs no new ones, and
+the clients a page lacks are built together."""
 
 from __future__ import annotations
 
@@ -22,21 +22,18 @@ class Built:
         return self.many([row])[0]
 
     def many(self, rows: list[int]) -> list[Client]:
-        """The clients of `rows`, those missing built at once."""
+        """The clients of `rows`, those missing built at once. Reading a client does not keep it longer (a page
+        read often is built again after `size` others, which costs less than reordering on every read)."""
         clients = self._clients
-        found: dict[int, Client] = {}
-        for row in rows:
-            client = clients.get(row)
-            if client is not None:
-                clients.move_to_end(row)
-                found[row] = client
-        missing = [row for row in dict.fromkeys(rows) if row not in found]
-        if missing:
-            found.update(zip(missing, self._build(missing), strict=True))
-            clients.update((row, found[row]) for row in missing)
-            while len(clients) > self._size:
-                clients.popitem(last=False)
-        return [found[row] for row in rows]
+        found = list(map(clients.get, rows))
+        if None not in found:
+            return found  # type: ignore[return-value]  # no None left
+        missing = [row for row in dict.fromkeys(rows) if clients.get(row) is None]
+        built = dict(zip(missing, self._build(missing), strict=True))
+        clients.update(built)
+        while len(clients) > self._size:
+            clients.popitem(last=False)
+        return [client if client is not None else built[row] for row, client in zip(rows, found, strict=True)]
 
     def clear(self) -> None:
         self._clients.clear()

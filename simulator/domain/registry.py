@@ -32,7 +32,7 @@ from simulator.domain.query import ClientQuery, Page
 from simulator.domain.search import TextColumn
 
 BUILT_CLIENTS = 16_384
-"""Generated clients kept once built, most recently used first (a page served again needs no new ones)."""
+"""Generated clients kept once built (a page served again needs no new ones)."""
 STATE_CODES = {state: code for code, state in enumerate(STATES)}
 GONE = len(STATES)
 """The state code of a removed client's row (and of a row never filled)."""
@@ -296,10 +296,15 @@ class Registry:
         listed, objects = rows.tolist(), self._objects
         if self._built is None:
             return [self._client(row) for row in listed]
-        generated = [row for row in listed if row not in objects]
-        built = dict(zip(generated, self._built.many(generated), strict=True))
+        kept = self._kept_rows[rows].any()
+        generated = [row for row in listed if row not in objects] if kept else listed
+        made = self._built.many(generated)
         if not self._moved[rows].any():
+            if not kept:
+                return made
+            built = dict(zip(generated, made, strict=True))
             return [objects.get(row) or built[row] for row in listed]
+        built = dict(zip(generated, made, strict=True))
         return [self._client(row, built=built.get(row)) for row in listed]
 
     def clientid(self, row: int) -> str:
