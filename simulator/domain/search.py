@@ -71,7 +71,8 @@ class Search:
         self.size = len(encoded)
         self._encoded: npt.NDArray[np.bytes_] | None = encoded
         self._buffer: Bytes | None = None
-        self._hashes: npt.NDArray[np.uint64] | None = None
+        self._hashes: npt.NDArray[np.uint32] | None = None
+        """The low 32 bits of each row's hash: half the bytes to compare, and a false candidate in 4 billion."""
         self._width = 0
         self._bytes: npt.NDArray[np.int64] = np.zeros(256, dtype=np.int64)
         self._pairs: npt.NDArray[np.int64] = np.zeros(65_536, dtype=np.int64)
@@ -106,8 +107,8 @@ class Search:
         wanted = np.zeros((1, self._width), dtype=np.uint8)
         wanted[0, : len(pattern)] = np.frombuffer(pattern, dtype=np.uint8)
         if self._hashes is None:
-            self._hashes = hashes_of(buffer.view(f"S{self._width}"))
-        candidates = np.flatnonzero(self._hashes == row_hashes(wanted)[0])
+            self._hashes = hashes_of(buffer.view(f"S{self._width}")).astype(np.uint32)
+        candidates = np.flatnonzero(self._hashes == np.uint32(row_hashes(wanted)[0] & np.uint64(0xFFFFFFFF)))
         found[candidates[(rows[candidates] == wanted).all(axis=1)]] = True
         return found
 
