@@ -25,10 +25,6 @@ class Codes:
             self.values.append(value)
         return found
 
-    def column(self, values: list[Any]) -> npt.NDArray[np.int32]:
-        code = self.code
-        return np.fromiter((code(value) for value in values), dtype=np.int32, count=len(values))
-
 
 class Ids(Sequence[str]):
     """The clientids of some rows, read one by one (sampling a few of a million builds no list)."""
