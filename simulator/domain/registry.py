@@ -1,10 +1,12 @@
 """The live clients of the deployment, by clientid, in EMQX's listing order, with session expiry.
 
 Every field a list filter reads is kept as a column (numpy arrays, one row per client), so a filter over a
-million clients is a few vectorized comparisons. Generated rows are in clientid order (`Order` merges in rows
-added later), so a row's clientid is found by bisection and a mask is already in listing order. A removed client's
-row stays, marked dead. A generated client that nothing has changed is not kept as an object: it is built again
-from its row when asked for; one whose state alone changed (churn) is kept in the columns as well.
+million clients is a few vectorized comparisons; clientids, user names and addresses are text columns
+(`TextColumn`: the generated rows' bytes, strings for rows changed or added since). Generated rows are in
+clientid order (`Order` merges in rows added later), so a row's clientid is found by bisection and a mask is
+already in listing order. A removed client's row stays, marked dead. A generated client that nothing has
+changed is not kept as an object: it is built again from its row when asked for; one whose state alone
+changed (churn) is kept in the columns as well.
 
 It is the one module over 300 lines: its columns, its order and its expiry index change together on every
 add, kick and expiry, and split apart they would each reach into the others' arrays.
