@@ -218,3 +218,35 @@ def test_indexes_follow_churn_kicks_added_clients_and_a_regenerate() -> None:
     model = {client.clientid: client for client in descending(registry)}
     assert len(model) == 40_000
     _agree(registry, model, _queries(rng, model, 6), rng)
+
+
+def test_text_filters_follow_clients_given_another_user_name_or_address() -> None:
+    """A generated client replaced by one with another user name (or none) or address is found by its new
+    values and no longer by its old ones, exactly and by substring, as a scan finds it."""
+    registry = Registry(population=build(PopulationSpec(seed=21, clients=3000, nodes=2, now_ms=NOW)))
+    model = {client.clientid: client for client in descending(registry)}
+    rng = random.Random(5)
+    old = []
+    for clientid in rng.sample(sorted(model), 300):
+        client = model[clientid]
+        old.append(client.identity)
+        identity = replace(
+            client.identity,
+            username=rng.choice([None, "", "zed.new", client.identity.username]),
+            ip_address=rng.choice(["10.9.8.7", "2001:db8::5", client.identity.ip_address]),
+        )
+        model[clientid] = replace(client, identity=identity)
+        registry.add(model[clientid])
+    queries = [
+        ClientQuery(username=("zed.new",)),
+        ClientQuery(username=("",)),
+        ClientQuery(username=("zed.new", old[0].username or "x", old[1].username or "y")),
+        ClientQuery(like_username="zed"),
+        ClientQuery(like_username=""),
+        ClientQuery(ip_address="10.9.8.7"),
+        ClientQuery(ip_address=old[2].ip_address),
+        ClientQuery(like_ip_address="db8"),
+        ClientQuery(like_ip_address=old[3].ip_address[:5]),
+    ]
+    assert registry.count(queries[0]) > 50 and registry.count(queries[5]) > 50
+    _agree(registry, model, queries + _queries(rng, model, 4), rng)
