@@ -26,9 +26,10 @@ class Built:
         read often is built again after `size` others, which costs less than reordering on every read)."""
         clients = self._clients
         found = list(map(clients.get, rows))
-        if None not in found:
+        missing = [row for row, client in zip(rows, found, strict=True) if client is None]  # `is`: no __eq__ call
+        if not missing:
             return found  # type: ignore[return-value]  # no None left
-        missing = [row for row in dict.fromkeys(rows) if clients.get(row) is None]
+        missing = list(dict.fromkeys(missing))
         built = dict(zip(missing, self._build(missing), strict=True))
         clients.update(built)
         while len(clients) > self._size:
