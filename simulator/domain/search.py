@@ -71,6 +71,8 @@ class Search:
         self.size = len(encoded)
         self._encoded: npt.NDArray[np.bytes_] | None = encoded
         self._buffer: Bytes | None = None
+        self._holds_nul: bool | None = None
+        """Whether a value holds a NUL (found the first time a pattern with one is searched for)."""
         self._hashes: npt.NDArray[np.uint32] | None = None
         """The low 32 bits of each row's hash: half the bytes to compare, and a false candidate in 4 billion."""
         self._width = 0
@@ -138,9 +140,18 @@ class Search:
         return starts
 
     def _slowly(self, test: Callable[[str], bool]) -> Mask:
+        """`test` (of a pattern with a NUL) on every value, one by one. Without the values at hand, the bytes are
+        read first: when no value holds a NUL (a NUL before a byte that is not one), none matches such a pattern,
+        and nothing is decoded (a million values take a few hundred ms to)."""
         values = self._values
         if values is None:
-            values = [value.decode() for value in self._build().view(f"S{self._width}").tolist()]
+            buffer = self._build()
+            if self._holds_nul is None:
+                rows = buffer.reshape(self.size, self._width)
+                self._holds_nul = self._width > 1 and bool(((rows[:, :-1] == 0) & (rows[:, 1:] != 0)).any())
+            if not self._holds_nul:
+                return np.zeros(self.size, dtype=np.bool_)
+            values = [value.decode() for value in buffer.view(f"S{self._width}").tolist()]
         return np.fromiter((test(value) for value in values[: self.size]), dtype=np.bool_, count=self.size)
 
     def _build(self) -> Bytes:

@@ -68,3 +68,12 @@ def test_a_text_column_answers_as_its_values_do_after_changes_and_additions() ->
     for pattern in ("", "a", "é", "ab", "zz-new", "added-1", "\0", "last", generated[5], "added-2999"):
         assert column.contains(pattern).tolist() == [pattern in (value or "") for value in values], pattern
         assert column.equals(pattern).tolist() == [pattern == value for value in values], pattern
+
+
+def test_a_pattern_with_a_nul_matches_only_values_holding_one() -> None:
+    plain = Search(fixed_width(["abc", "", "x-1"]))
+    assert plain.contains("\0").tolist() == [False] * 3 and plain.equals("abc\0").tolist() == [False] * 3
+    held = ["a\0b", "ab", "\0z"]  # a NUL before another byte (one at the very end is padding, as in C)
+    holding = Search(fixed_width(held))
+    for pattern in ("\0", "a\0", "\0b", "\0z", "b\0"):
+        assert holding.contains(pattern).tolist() == [pattern in value for value in held], pattern
