@@ -4,7 +4,7 @@ Every field a list filter reads is kept as a column (numpy arrays, one row per c
 million clients is a few vectorized comparisons; clientids, user names and addresses are text columns
 (`TextColumn`: the generated rows' bytes, strings for rows changed or added since). Generated rows are in
 clientid order (`Order` merges in rows added later), so a row's clientid is found by bisection and a mask is
-already in listing order. A removed client's row stays, marked dead. A generated client that nothing has
+already in listing order. A removed client's row stays, its state GONE. A generated client that nothing has
 changed is not kept as an object: it is built again from its row when asked for; one whose state alone
 changed (churn) is kept in the columns as well.
 
@@ -37,11 +37,11 @@ BUILT_CLIENTS = 16_384
 """Generated clients kept once built (a page served again needs no new ones)."""
 STATE_CODES = {state: code for code, state in enumerate(STATES)}
 GONE = len(STATES)
-"""The state code of a removed client's row (and of a row never filled)."""
+"""The state code of a removed client's row (and of a row never filled): a row is live while its state is not."""
 VERSIONS = 256
 """Protocol versions counted with one bincount (a scenario may give any other, counted by sorting)."""
 COLUMNS = {
-    "_alive": (np.bool_, 0), "_state": (np.int8, GONE), "_clean": (np.bool_, 0), "_zone": (np.int32, 0),
+    "_state": (np.int8, GONE), "_clean": (np.bool_, 0), "_zone": (np.int32, 0),
     "_node": (np.int32, 0), "_proto_name": (np.int32, 0), "_proto_ver": (np.int64, 0),
     "_created": (np.int64, 0), "_connected": (np.int64, 0), "_disconnected": (np.int64, NO_TIME),
     "_expiry": (np.int64, 0), "_expires": (np.int64, NEVER), "_moved": (np.bool_, 0), "_kept_rows": (np.bool_, 0),
@@ -59,7 +59,6 @@ class Registry:
     one version holds for as long as the version is the same.
     """
 
-    _alive: Mask
     _state: npt.NDArray[np.int8]
     _clean: Mask
     _zone: npt.NDArray[np.int32]
@@ -109,7 +108,6 @@ class Registry:
         for name, (dtype, empty) in COLUMNS.items():
             setattr(self, name, np.full(capacity, empty, dtype=dtype))
         if core is not None:
-            self._alive[:rows] = True
             self._state[:rows] = core.state
             self._clean[:rows] = core.clean_start
             self._zone[:rows] = core.zone
@@ -147,13 +145,13 @@ class Registry:
     def get(self, clientid: str) -> Client | None:
         """The client, as it is now; a generated client nothing changed is built afresh for each call."""
         row = self._row(clientid)
-        return None if row is None or not self._alive[row] else self._client(row)
+        return None if row is None or self._state[row] == GONE else self._client(row)
 
     def touch(self, clientid: str) -> Client | None:
         """The client as an object the registry keeps: changes to its subscriptions last; call `add` after
         changing anything a filter reads (state, times)."""
         row = self._row(clientid)
-        if row is None or not self._alive[row]:
+        if row is None or self._state[row] == GONE:
             return None
         self.version = next(_versions)
         client = self._objects.get(row)
@@ -173,7 +171,7 @@ class Registry:
             row = self._row(client.clientid)
             if row is None:
                 row = self._size
-                if row == len(self._alive):
+                if row == len(self._state):
                     self._grow()
                 self._size += 1
                 self._ids.append(client.clientid)
@@ -188,8 +186,7 @@ class Registry:
     def _record(self, row: int, client: Client) -> None:
         ident = client.identity
         self.version = next(_versions)
-        if not self._alive[row]:
-            self._alive[row] = True
+        if self._state[row] == GONE:
             self._count += 1
         self._objects[row] = client
         self._kept_rows[row] = True
@@ -246,7 +243,7 @@ class Registry:
 
     def remove(self, clientid: str) -> None:
         row = self._row(clientid)
-        if row is not None and self._alive[row]:
+        if row is not None and self._state[row] != GONE:
             self._forget(row)
 
     def remove_many(self, clientids: Iterable[str]) -> None:
@@ -257,8 +254,8 @@ class Registry:
     def changes(self) -> tuple[list[str], list[Client]]:
         """What differs from the generated population: the generated clients that are gone, and every client
         kept as an object or moved in the columns (changed, added, or given whole), in listing order."""
-        gone = [self.clientid(row) for row in np.flatnonzero(~self._alive[: self._generated]).tolist()]
-        moved = np.flatnonzero(self._moved[: self._size] & self._alive[: self._size]).tolist()
+        gone = [self.clientid(row) for row in np.flatnonzero(self._state[: self._generated] == GONE).tolist()]
+        moved = np.flatnonzero(self._moved[: self._size] & (self._state[: self._size] != GONE)).tolist()
         kept = [*self._objects.values(), *map(self._client, moved)]
         return gone, sorted(kept, key=lambda client: client.clientid, reverse=True)
 
@@ -269,7 +266,7 @@ class Registry:
     def rows_in_state(self, state: ConnState) -> Rows:
         """The rows of the clients in `state`, in listing order."""
         size = self._size
-        mask = self._state[:size] == STATE_CODES[state]  # a removed client's row has state GONE
+        mask = self._state[:size] == STATE_CODES[state]
         rows: Rows = self._order.ascending(mask)[::-1]
         return rows
 
@@ -318,7 +315,7 @@ class Registry:
 
     def counts(self) -> Counts:
         """Live clients by state, node and protocol, counted over the columns (`np.bincount`; no client built)."""
-        alive = np.flatnonzero(self._alive[: self._size])
+        alive = np.flatnonzero(self._state[: self._size] != GONE)
         states = self._state[alive].astype(np.int64)
         by_state = np.bincount(states, minlength=len(STATES)).tolist()
         width = len(STATES)
@@ -347,7 +344,7 @@ class Registry:
     def sample(self, size: int) -> list[Client]:
         """At most `size` live clients, whole, spread evenly over the rows (the same ones while nothing changes);
         built without passing through the cache of built clients, so pages served again keep theirs."""
-        alive = np.flatnonzero(self._alive[: self._size])
+        alive = np.flatnonzero(self._state[: self._size] != GONE)
         picked = alive[np.linspace(0, alive.size, min(size, alive.size), endpoint=False).astype(np.int64)]
         return [self._client(row, cached=False) for row in picked.tolist()]
 
@@ -356,7 +353,7 @@ class Registry:
         if not self._deadlines.due(now_ms):
             return []
         deadlines, rows = self._deadlines.pop(now_ms)
-        live = self._alive[rows] & (self._expires[rows] == deadlines)
+        live = (self._state[rows] != GONE) & (self._expires[rows] == deadlines)
         gone_rows = np.unique(rows[live])
         self._forget_all(gone_rows)
         return [self.clientid(row) for row in gone_rows.tolist()]
@@ -370,7 +367,6 @@ class Registry:
         self.version = next(_versions)
         self._objects.pop(row, None)
         self._kept_rows[row] = False
-        self._alive[row] = False
         self._state[row] = GONE
         self._moved[row] = False
         self._expires[row] = NEVER
@@ -384,7 +380,6 @@ class Registry:
         for row in self._kept(rows):
             del self._objects[row]
         self._kept_rows[rows] = False
-        self._alive[rows] = False
         self._state[rows] = GONE
         self._moved[rows] = False
         self._expires[rows] = NEVER
@@ -428,7 +423,7 @@ class Registry:
     def _matching(self, query: ClientQuery) -> Mask:
         """Which rows match every filter of `query` (rows of removed clients never do)."""
         size = self._size
-        mask = self._alive[:size].copy()
+        mask: Mask = self._state[:size] != GONE
         if query.clientid is not None:
             only = np.zeros(size, dtype=np.bool_)
             only[[row for row in map(self._row, query.clientid) if row is not None]] = True
