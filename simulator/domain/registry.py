@@ -290,19 +290,17 @@ class Registry:
         keep = np.ones(rows.size, dtype=np.bool_) if fuzzy.empty else self._matching(fuzzy)[rows]
         return rows, keep
 
-    def clients(self, rows: Rows) -> list[Client]:
-        """The clients of these rows; the generated ones not built yet built together."""
+    def clients(self, rows: Rows, cached: bool = True) -> list[Client]:
+        """The clients of these rows; the generated ones not built yet built together (through the cache of built
+        clients, unless not `cached`)."""
         listed, objects = rows.tolist(), self._objects
-        if self._built is None:
+        if self._built is None or self._population is None:
             return [self._client(row) for row in listed]
         kept = self._kept_rows[rows].any()
         generated = [row for row in listed if row not in objects] if kept else listed
-        made = self._built.many(generated)
-        if not self._moved[rows].any():
-            if not kept:
-                return made
-            built = dict(zip(generated, made, strict=True))
-            return [objects.get(row) or built[row] for row in listed]
+        made = self._built.many(generated) if cached else self._population.materialize_rows(generated)
+        if not kept and not self._moved[rows].any():
+            return made
         built = dict(zip(generated, made, strict=True))
         return [self._client(row, built=built.get(row)) for row in listed]
 
@@ -346,7 +344,7 @@ class Registry:
         built without passing through the cache of built clients, so pages served again keep theirs."""
         alive = np.flatnonzero(self._state[: self._size] != GONE)
         picked = alive[np.linspace(0, alive.size, min(size, alive.size), endpoint=False).astype(np.int64)]
-        return [self._client(row, cached=False) for row in picked.tolist()]
+        return self.clients(picked, cached=False)
 
     def expire(self, now_ms: int) -> list[str]:
         """Remove the disconnected clients whose session expired at or before `now_ms`; return their ids."""
@@ -390,17 +388,13 @@ class Registry:
         kept: list[int] = rows[self._kept_rows[rows]].tolist()
         return kept
 
-    def _client(self, row: int, cached: bool = True, built: Client | None = None) -> Client:
-        """The client of `row`; a generated one built through the cache of built clients, unless not `cached` (or
-        `built` already)."""
+    def _client(self, row: int, built: Client | None = None) -> Client:
+        """The client of `row`; a generated one built through the cache of built clients (or `built` already)."""
         client = self._objects.get(row)
         if client is not None:
             return client
-        assert self._population is not None and self._built is not None, "a row without an object is generated"
-        if built is not None:
-            client = built
-        else:
-            client = self._built(row) if cached else self._population.materialize_rows([row])[0]
+        assert self._built is not None, "a row without an object is generated"
+        client = self._built(row) if built is None else built
         if not self._moved[row]:
             return client
         # Built as generated (its details drawn for its first state), then given the state churn moved it to.

@@ -260,7 +260,8 @@ class TextColumn(Sequence[str | None]):
             result[row] = test(value)
         added = self._added
         if self._tail is None and len(added) > TAIL:
-            self._tail = Search(fixed_width([value or "" for value in added]), [value or "" for value in added])
+            texts = [value or "" for value in added]
+            self._tail = Search(fixed_width(texts), texts)
         covered = 0
         if self._tail is not None:
             covered = self._tail.size
