@@ -241,10 +241,10 @@ def serve(config: Config, no_progress: bool = False) -> int:
 
     from simulator.app import create_app
     from simulator.domain.errors import DomainError
-    from simulator.memory import hand_back_large_blocks, settle_collector
+    from simulator.memory import reuse_request_blocks, settle_collector, trim
     from simulator.progress import progress_bars
 
-    hand_back_large_blocks()
+    reuse_request_blocks()
     try:
         with progress_bars(enabled=not no_progress) as progress:
             app = create_app(config, progress=progress)
@@ -253,6 +253,7 @@ def serve(config: Config, no_progress: bool = False) -> int:
     except (DomainError, OSError, sqlite3.Error) as error:
         print(f"emqx-sim serve: {error}", file=sys.stderr)
         return 2
+    trim()
     settle_collector()
     status = simulation.status()
     print(f"EMQX Clients API simulator: {config.base_url}", flush=True)

@@ -22,6 +22,7 @@ from simulator.domain.setup import Setup
 from simulator.faults import Rule
 from simulator.history import Sample
 from simulator.journal import Entry
+from simulator.memory import trim
 from simulator.reply import NO_CONTENT, Reply
 from simulator.scenarios import ScenarioError, check_name, from_data, setup_for
 from simulator.service import Status
@@ -127,6 +128,7 @@ async def reset(deployment: Deployment) -> Reply:
     simulation = deployment.simulation
     # Built in a thread (numpy lets go of the GIL), so reads are answered meanwhile; swapped in under the lock.
     await asyncio.to_thread(simulation.reset)
+    await asyncio.to_thread(trim)  # what building the new population freed
     return Reply(body=_status_view(simulation.status()))
 
 
@@ -155,6 +157,7 @@ async def regenerate(deployment: Deployment, body: dict[str, Any]) -> Reply:
     if deployment.peers is not None:
         deployment.peers.check_size(deployment, setup.spec.clients)
     await asyncio.to_thread(simulation.regenerate, setup)
+    await asyncio.to_thread(trim)  # what building the new population freed
     deployment.scenario = scenario
     return Reply(body=_status_view(simulation.status()))
 

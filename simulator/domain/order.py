@@ -80,6 +80,11 @@ class Order:
         self._extra_at = NO_ROWS
         """Each added row's place: how many generated rows sort before it."""
 
+    @property
+    def extra(self) -> tuple[Rows, Rows]:
+        """The added rows in clientid order, and each one's place (how many generated rows sort before it)."""
+        return self._extra_rows, self._extra_at
+
     def find(self, clientid: str) -> int | None:
         """The generated row of `clientid`, if one was generated (whether it is still there or not)."""
         ids, generated = self._ids, self.generated

@@ -33,6 +33,8 @@ from simulator.domain.population import NO_TIME, PROTOCOLS, STATES, ZONES, Popul
 from simulator.domain.query import ClientQuery, Page
 from simulator.domain.search import TextColumn
 
+FUZZY_ROWS = 65_536
+"""Rows a substring filter reads first for a list's page; it reads twice as many each time it needs more."""
 BUILT_CLIENTS = 16_384
 """Generated clients kept once built (a page served again needs no new ones)."""
 STATE_CODES = {state: code for code, state in enumerate(STATES)}
@@ -274,9 +276,11 @@ class Registry:
         """The `page`-th run of `limit` clients matching `query`, in listing order, with an exact count."""
         start = (page - 1) * limit
         end = start + limit
+        if query.fuzzy:  # no count: the rows are searched from the top until the page and one more are found
+            rows, matched = self._order.page(self._leading(query, end + 1), start, end)
+            return Page(self.clients(rows), page, limit, matched > end, None, self.run(rows))
         rows, matched = self._order.page(self._matching(query), start, end)
-        count = None if query.fuzzy else matched
-        return Page(self.clients(rows), page, limit, matched > end, count, self.run(rows))
+        return Page(self.clients(rows), page, limit, matched > end, matched, self.run(rows))
 
     def run(self, rows: Rows) -> tuple[int, bytes]:
         """What identifies these rows' clients as they are now (`Page.run`): the version and the rows."""
@@ -456,6 +460,38 @@ class Registry:
                 mask &= column[:size] >= low
             if high is not None:
                 mask &= column[:size] <= high
+        return mask
+
+    def _leading(self, query: ClientQuery, wanted: int) -> Mask:
+        """The rows matching `query` among the first in listing order, as many as it takes to find `wanted` of
+        them (or all), the rest left out. Its exact filters are read for every row; its substring filters, which
+        read bytes, for the added rows, then for the generated ones a run at a time from the last (the first
+        listed), each run twice as long as the one before (`FUZZY_ROWS` first)."""
+        exact, fuzzy = query.split()
+        mask = self._matching(exact)
+        generated, size = self._order.generated, self._size
+        texts = [
+            (column, part)
+            for column, part in ((self._ids, fuzzy.like_clientid), (self._usernames, fuzzy.like_username),
+                                 (self._ips, fuzzy.like_ip_address))
+            if part is not None
+        ]  # fmt: skip
+        for column, part in texts:
+            mask[generated:] &= column.contains(part, generated, size)
+        # An added row's place is how many generated rows sort before it: listed after the generated row `place`.
+        extra, places = self._order.extra
+        found, high, run = 0, generated, FUZZY_ROWS
+        while high > 0 and found < wanted:
+            low = max(0, high - run)
+            if mask[low:high].any():
+                for column, part in texts:
+                    mask[low:high] &= column.contains(part, low, high)
+                found += int(np.count_nonzero(mask[low:high]))
+            listed = (places >= low) & (places < (high if high < generated else generated + 1))
+            found += int(np.count_nonzero(mask[extra[listed]]))
+            high, run = low, run * 2
+        mask[:high] = False
+        mask[extra[places < high]] = False
         return mask
 
     def _equal(self, column: npt.NDArray[np.int32], table: Codes, value: str) -> Mask:

@@ -79,18 +79,19 @@ class Search:
         self._bytes: npt.NDArray[np.int64] = np.zeros(256, dtype=np.int64)
         self._pairs: npt.NDArray[np.int64] = np.zeros(65_536, dtype=np.int64)
 
-    def contains(self, part: str) -> Mask:
-        """Which values contain `part`."""
+    def contains(self, part: str, low: int = 0, high: int | None = None) -> Mask:
+        """Which values contain `part`, of those from `low` to `high` (exclusive; all of them by default)."""
+        high = self.size if high is None else high
+        found = np.zeros(high - low, dtype=np.bool_)
         if not part:
-            return np.ones(self.size, dtype=np.bool_)
+            return ~found
         pattern = part.encode()
-        found = np.zeros(self.size, dtype=np.bool_)
         buffer = self._build()
         if len(pattern) > self._width:
             return found
         if b"\0" in pattern:
-            return self._slowly(lambda value: part in value)
-        starts = self._offsets(buffer, pattern)
+            return self._slowly(lambda value: part in value)[low:high]
+        starts = self._offsets(buffer[low * self._width : high * self._width], pattern)
         # A match that runs past the end of its row spans two values (the first as wide as the widest).
         starts = starts[starts % self._width + len(pattern) <= self._width]
         found[starts // self._width] = True
@@ -237,39 +238,66 @@ class TextColumn(Sequence[str | None]):
         while self._added:
             del self._added[-CHUNK:]
 
-    def contains(self, part: str) -> Mask:
-        """Which rows' values contain `part` (None reads as "")."""
-        return self._searched(lambda value: part in (value or ""), lambda search: search.contains(part), False)
+    def contains(self, part: str, low: int = 0, high: int | None = None) -> Mask:
+        """Which rows' values contain `part` (None reads as ""), of the rows from `low` to `high` (exclusive; all
+        of them by default): a list's first page reads only as many rows as it needs."""
+        return self._searched(
+            lambda value: part in (value or ""), lambda search, lo, hi: search.contains(part, lo, hi), False, low, high
+        )
 
     def equals(self, value: str) -> Mask:
         """Which rows' values are `value`."""
-        return self._searched(lambda other: other == value, lambda search: search.equals(value), True)
+        return self._searched(lambda other: other == value, lambda search, lo, hi: search.equals(value)[lo:hi], True)
 
-    def _searched(self, test: Callable[[str | None], bool], search_with: Callable[[Search], Mask], exact: bool) -> Mask:
-        result = np.zeros(len(self), dtype=np.bool_)
+    def _searched(
+        self,
+        test: Callable[[str | None], bool],
+        search_with: Callable[[Search, int, int | None], Mask],
+        exact: bool,
+        low: int = 0,
+        high: int | None = None,
+    ) -> Mask:
+        high = len(self) if high is None else high
+        result = np.zeros(high - low, dtype=np.bool_)
+        size = self._size
         if self._parts is None:
-            self._parts = [(rows, Search(encoded)) for rows, encoded in self._encode()] if self._size else []
+            self._parts = [(rows, Search(encoded)) for rows, encoded in self._encode()] if size else []
+        first, last = min(low, size), min(high, size)  # the generated rows asked for
         for rows, search in self._parts:
+            if first == last:
+                break
             if rows is None:
-                result[: self._size] = search_with(search)
-            else:
-                result[rows] = search_with(search)
+                result[first - low : last - low] = search_with(search, first, last)
+            else:  # a part of the rows (the addresses of one family): searched whole
+                inside = (rows >= first) & (rows < last)
+                result[rows[inside] - low] = search_with(search, 0, None)[inside]
         if exact and self._missing is not None:
-            result[: self._size] &= ~self._missing
+            result[first - low : last - low] &= ~self._missing[first:last]
         for row, value in self._changed.items():
-            result[row] = test(value)
+            if low <= row < high:
+                result[row - low] = test(value)
+        if high > size:
+            start = max(low, size)
+            result[start - low :] = self._added_searched(test, search_with, exact)[start - size : high - size]
+        return result
+
+    def _added_searched(
+        self, test: Callable[[str | None], bool], search_with: Callable[[Search, int, int | None], Mask], exact: bool
+    ) -> Mask:
+        """The test over the added rows: the first many as bytes, once there are many, the rest one by one."""
         added = self._added
+        result = np.zeros(len(added), dtype=np.bool_)
         if self._tail is None and len(added) > TAIL:
             texts = [value or "" for value in added]
             self._tail = Search(fixed_width(texts), texts)
         covered = 0
         if self._tail is not None:
             covered = self._tail.size
-            tail = search_with(self._tail)
+            tail = search_with(self._tail, 0, None)
             if exact:
                 tail &= np.fromiter((value is not None for value in added[:covered]), np.bool_, covered)
-            result[self._size : self._size + covered] = tail
+            result[:covered] = tail
             if len(added) - covered > TAIL:
                 self._tail = None
-        result[self._size + covered :] = [test(value) for value in added[covered:]]
+        result[covered:] = [test(value) for value in added[covered:]]
         return result

@@ -9,6 +9,7 @@ from dataclasses import fields, replace
 
 import pytest
 
+from simulator.domain import registry as registry_module
 from simulator.domain.churn import Churn
 from simulator.domain.client import Client, ConnState, SubOpts, subscribe
 from simulator.domain.clock import Clock
@@ -199,9 +200,10 @@ def test_indexes_follow_kicks_subscribes_state_changes_and_the_clock() -> None:
 
 
 @pytest.mark.slow
-def test_indexes_follow_churn_kicks_added_clients_and_a_regenerate() -> None:
+def test_indexes_follow_churn_kicks_added_clients_and_a_regenerate(monkeypatch: pytest.MonkeyPatch) -> None:
     """After churn moves thousands of clients in the columns alone, newcomers are merged into the order and kicks
-    leave dead rows, every filter and page still answers as a scan of the clients the registry hands out; and a
+    leave dead rows, every filter and page still answers as a scan of the clients the registry hands out (also
+    when a substring filter reads the rows in short runs, so that added rows fall between and beyond them); and a
     regenerated population answers afresh."""
     spec = PopulationSpec(seed=12, clients=40_000, nodes=3, now_ms=NOW)
     simulation = Simulation(Clock.frozen(NOW), spec, churn=Churn(disconnects=0.05, reconnects=0.3, arrivals=60))
@@ -213,6 +215,10 @@ def test_indexes_follow_churn_kicks_added_clients_and_a_regenerate() -> None:
     model = {client.clientid: client for client in descending(registry)}
     assert len(model) == len(registry) and len(registry._ids) > 40_000 + 500
     _agree(registry, model, _queries(rng, model, 12), rng)
+    monkeypatch.setattr(registry_module, "FUZZY_ROWS", 97)
+    fuzzy = [ClientQuery(like_clientid=clientid[3:6]) for clientid in rng.sample(sorted(model), 6)]
+    _agree(registry, model, [*fuzzy, ClientQuery(like_username="a", conn_state=ConnState.CONNECTED)], rng)
+    monkeypatch.undo()
     simulation.regenerate(Setup(replace(spec, seed=13, now_ms=simulation.clock.now_ms()), None, "default"))
     registry = simulation._registry
     model = {client.clientid: client for client in descending(registry)}
@@ -250,3 +256,31 @@ def test_text_filters_follow_clients_given_another_user_name_or_address() -> Non
     ]
     assert registry.count(queries[0]) > 50 and registry.count(queries[5]) > 50
     _agree(registry, model, queries + _queries(rng, model, 4), rng)
+
+
+def test_a_substring_filter_read_in_runs_pages_like_a_scan_with_added_clients_at_every_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page under a substring filter reads the rows from the first listed, in runs, until it has found the page
+    and one more: whatever the runs' length, with added clients listed before, between and after the generated
+    ones (at a run's either end among them), every page and `hasnext` are those of a scan."""
+    registry = Registry(population=build(PopulationSpec(seed=8, clients=120, nodes=1, now_ms=NOW)))
+    model = {client.clientid: client for client in descending(registry)}
+    generated = sorted(model)
+    for clientid in ["!first", *generated[::3], "~last"]:
+        template = model[generated[len(clientid) % len(generated)]]
+        added = replace(template, identity=replace(template.identity, clientid=clientid + "+"))
+        model[added.clientid] = added
+        registry.add(added)
+    registry.remove(generated[40])
+    del model[generated[40]]
+    queries = [ClientQuery(like_clientid=""), ClientQuery(like_clientid="+"), ClientQuery(like_clientid="a")]
+    for rows in (1, 2, 3, 5, 8):
+        monkeypatch.setattr(registry_module, "FUZZY_ROWS", rows)
+        for query in queries:
+            reference = _scan(model, query, 1, 10**9).clients
+            for limit in (1, 2, 3, 7):
+                for page in range(1, len(reference) // limit + 3):
+                    got = registry.select(query, page, limit)
+                    expected = select(reference, ClientQuery(), page, limit)
+                    assert _summary(got)[1:] == _summary(expected)[1:], (rows, query, page, limit)
