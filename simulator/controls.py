@@ -14,7 +14,7 @@ from simulator.domain.churn import Churn
 from simulator.domain.client import Client, ConnState
 from simulator.domain.clock import Clock
 from simulator.domain.errors import InvalidRequest
-from simulator.domain.population import PopulationSpec, build, given_client
+from simulator.domain.population import Population, PopulationSpec, build, given_client
 from simulator.domain.propagation import Propagation
 from simulator.domain.query import Revision
 from simulator.domain.registry import Registry
@@ -99,14 +99,18 @@ class Controls:
             self._registry.add(client)
             return client, Revision(now)
 
-    def reset(self) -> None:
-        """Back to the start state of the current seed and scenario: every change undone."""
-        self.regenerate(self._setup)
+    def reset(self, population: Population | None = None) -> None:
+        """Back to the start state of the current seed and scenario: every change undone (`population`: that of
+        the current spec, built already)."""
+        self.regenerate(self._setup, population)
 
-    def regenerate(self, setup: Setup) -> None:
-        """A new population from `setup`, as of the clock's present instant for a new spec."""
+    def regenerate(self, setup: Setup, population: Population | None = None) -> None:
+        """A new population from `setup`, as of the clock's present instant for a new spec (`population`: that of
+        `setup.spec`, built already, as `build` builds it)."""
         spec = setup.spec
-        registry = Registry(population=build(spec))
+        if population is None or population.spec != spec:  # (the spec to reset to changed meanwhile)
+            population = build(spec)
+        registry = Registry(population=population)
         with self._lock:
             self._record({"op": "regenerate", "setup": setup.data()}, self.clock.now_ms())
             previous = self._registry

@@ -16,10 +16,11 @@ M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
 """glibc's `mallopt` parameters: free memory at the heap's top kept before it is given back, and the size from
 which a block gets a mapping of its own."""
-MAPPED = 16 * 1024 * 1024
-"""Blocks this large or larger get a mapping of their own (a mask of 10,000,000 rows does not; a text column's
-bytes compared do, and go back as soon as they are freed); smaller ones come from the heap."""
-KEPT_ON_TOP = 32 * 1024 * 1024
+MAPPED = 4 * 1024 * 1024
+"""Blocks this large or larger get a mapping of their own, given back as soon as they are freed (a column of a
+million 64-bit numbers, a text column's bytes compared); smaller ones (a mask of a million rows) come from the
+heap."""
+KEPT_ON_TOP = 16 * 1024 * 1024
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -34,8 +35,8 @@ def reuse_request_blocks() -> None:
     """Serve the arrays a request makes and drops (a mask of a million rows is 1 MiB) from the heap, where the
     next request finds them again, rather than from a mapping of their own: a fresh mapping is paid in page
     faults each time (a filter over a million rows took 1.05 ms instead of 0.19). glibc starts with mappings
-    from 128 KiB and raises that threshold only as such blocks are freed; this fixes it at 16 MiB, and lets the
-    heap's top keep 32 MiB before trimming. What the heap keeps after a build is handed back by `trim`.
+    from 128 KiB and raises that threshold only as such blocks are freed; this fixes it at 4 MiB, and lets the heap's
+    top keep 16 MiB before trimming. What the heap keeps after a build is handed back by `trim`.
     Nothing happens where the C library has no `mallopt` (other than glibc)."""
     libc = _libc()
     try:

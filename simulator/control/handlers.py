@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import asdict
 from typing import Any
 
+from simulator.aside import build_aside
 from simulator.control.deployments import (  # the operations of isolated deployments, resolved from here
     createDeployment as createDeployment,
 )
@@ -126,8 +127,10 @@ def getStatus(deployment: Deployment) -> Reply:
 
 async def reset(deployment: Deployment) -> Reply:
     simulation = deployment.simulation
-    # Built in a thread (numpy lets go of the GIL), so reads are answered meanwhile; swapped in under the lock.
-    await asyncio.to_thread(simulation.reset)
+    # Built aside (a process of its own when large, else a thread), so reads are answered meanwhile; swapped in
+    # under the lock.
+    population = await build_aside(simulation.spec)
+    await asyncio.to_thread(simulation.reset, population)
     await asyncio.to_thread(trim)  # what building the new population freed
     return Reply(body=_status_view(simulation.status()))
 
@@ -156,7 +159,8 @@ async def regenerate(deployment: Deployment, body: dict[str, Any]) -> Reply:
     )
     if deployment.peers is not None:
         deployment.peers.check_size(deployment, setup.spec.clients)
-    await asyncio.to_thread(simulation.regenerate, setup)
+    population = await build_aside(setup.spec)
+    await asyncio.to_thread(simulation.regenerate, setup, population)
     await asyncio.to_thread(trim)  # what building the new population freed
     deployment.scenario = scenario
     return Reply(body=_status_view(simulation.status()))

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -126,6 +126,9 @@ class Registry:
         self._deadlines = Deadlines(self._expires[:rows])
         self._count = rows
         self.version = next(_versions)
+        self._memo: dict[str, Any] = {}
+        """What `_remembered` made at `_memo_version`: the live rows' mask, each time column's least and most."""
+        self._memo_version = 0
         report(rows)
         self._add_all(population.objects if population is not None else ())
         self._generated = self._size
@@ -421,7 +424,7 @@ class Registry:
     def _matching(self, query: ClientQuery) -> Mask:
         """Which rows match every filter of `query` (rows of removed clients never do)."""
         size = self._size
-        mask: Mask = self._state[:size] != GONE
+        mask: Mask = self._remembered("live", lambda: self._state[:size] != GONE).copy()
         if query.clientid is not None:
             only = np.zeros(size, dtype=np.bool_)
             only[[row for row in map(self._row, query.clientid) if row is not None]] = True
@@ -452,15 +455,29 @@ class Registry:
                 mask &= self._proto_ver[:size] == query.proto_ver
             else:
                 mask[:] = False
-        for column, low, high in (
-            (self._created, query.gte_created_at, query.lte_created_at),
-            (self._connected, query.gte_connected_at, query.lte_connected_at),
+        for name, low, high in (
+            ("_created", query.gte_created_at, query.lte_created_at),
+            ("_connected", query.gte_connected_at, query.lte_connected_at),
         ):
-            if low is not None:
-                mask &= column[:size] >= low
-            if high is not None:
-                mask &= column[:size] <= high
+            if (low is None and high is None) or not size:
+                continue
+            column = getattr(self, name)[:size]
+            # A bound at or beyond every row's value (up to now, say) keeps every row: no pass over the column.
+            least, most = self._remembered(name, lambda column=column: (int(column.min()), int(column.max())))
+            if low is not None and low > least:
+                mask &= column >= low
+            if high is not None and high < most:
+                mask &= column <= high
         return mask
+
+    def _remembered(self, name: str, compute: Callable[[], Any]) -> Any:
+        """`compute()`, made once while the version stays (every change to any row makes a new version)."""
+        if self._memo_version != self.version:
+            self._memo.clear()
+            self._memo_version = self.version
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]
 
     def _leading(self, query: ClientQuery, wanted: int) -> Mask:
         """The rows matching `query` among the first in listing order, as many as it takes to find `wanted` of

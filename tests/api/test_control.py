@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 
+from simulator import aside
 from tests.conftest import API, AUTH, FROZEN_AT
+
+READ = aside._read
 
 SIM = f"{API}/_sim"
 
@@ -109,6 +112,39 @@ def test_regenerate_with_a_new_seed_size_and_nodes(control: Any) -> None:
     assert _ids(control) == first
     _ok(control.post(f"{SIM}/regenerate", auth=AUTH, json={"seed": 100}))
     assert _ids(control) != first and len(_ids(control)) == 40
+
+
+def test_a_population_built_in_a_process_of_its_own_is_the_one_built_in_a_thread(
+    control: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large populations are regenerated and reset in a worker process; they answer byte for byte as the same spec
+    built in the server's thread (the default below `ASIDE_FROM` clients)."""
+    body = {"seed": 7, "clients": 300, "nodes": 2}
+    _ok(control.post(f"{SIM}/regenerate", auth=AUTH, json=body))
+    in_thread = control.get(f"{API}/clients?_limit=300", auth=AUTH).content
+    monkeypatch.setattr(aside, "ASIDE_FROM", 1)
+    read: list[Path] = []
+
+    def reading(path: Path) -> Any:
+        read.append(path)
+        return READ(path)
+
+    monkeypatch.setattr(aside, "_read", reading)
+    _ok(control.post(f"{SIM}/regenerate", auth=AUTH, json={"seed": 8}))
+    _ok(control.post(f"{SIM}/regenerate", auth=AUTH, json=body))
+    assert control.get(f"{API}/clients?_limit=300", auth=AUTH).content == in_thread
+    _ok(control.delete(f"{API}/clients/{_ids(control)[0]}", auth=AUTH), 204)
+    _ok(control.post(f"{SIM}/reset", auth=AUTH))
+    assert control.get(f"{API}/clients?_limit=300", auth=AUTH).content == in_thread
+    assert len(read) == 3
+
+
+def test_a_worker_that_fails_leaves_the_build_to_a_thread(control: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aside, "ASIDE_FROM", 1)
+    monkeypatch.setattr(aside, "PYTHON", "false")
+    status = _ok(control.post(f"{SIM}/regenerate", auth=AUTH, json={"seed": 9, "clients": 50}))
+    assert (status["seed"], status["clients"]) == (9, 50)
+    assert len(_ids(control)) == 50
 
 
 @pytest.mark.parametrize(

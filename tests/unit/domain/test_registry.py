@@ -284,3 +284,30 @@ def test_a_substring_filter_read_in_runs_pages_like_a_scan_with_added_clients_at
                     got = registry.select(query, page, limit)
                     expected = select(reference, ClientQuery(), page, limit)
                     assert _summary(got)[1:] == _summary(expected)[1:], (rows, query, page, limit)
+
+
+def test_time_bounds_and_live_rows_follow_every_change() -> None:
+    """A bound at or beyond every client's time keeps them all, and one client added past it, kicked, or moved
+    by churn is then counted as a scan counts it (what the registry remembers between changes is made again)."""
+    churn = Churn(disconnects=0.2, reconnects=0.9, arrivals=0)
+    simulation = Simulation(Clock.frozen(NOW), PopulationSpec(seed=4, clients=3000, nodes=2, now_ms=NOW), churn=churn)
+    registry = simulation._registry
+    clients = descending(registry)
+    latest = max(client.created_at_ms for client in clients)
+    earliest = min(client.created_at_ms for client in clients)
+    everyone = ClientQuery(gte_created_at=earliest, lte_created_at=latest)
+    assert registry.count(everyone) == len(clients) == 3000
+    newest = replace(clients[0], identity=replace(clients[0].identity, clientid="zz-newest"), created_at_ms=latest + 1)
+    registry.add(newest)
+    assert registry.count(everyone) == 3000
+    assert registry.count(ClientQuery(gte_created_at=latest + 1)) == 1
+    registry.remove(clients[5].clientid)
+    assert registry.count(everyone) == 2999
+    assert registry.count(ClientQuery()) == registry.count(ClientQuery(lte_created_at=latest + 1)) == 3000
+    connected = max(client.connected_at_ms for client in clients)
+    simulation.advance(120)
+    model = {client.clientid: client for client in descending(registry)}
+    assert sum(client.connected_at_ms > connected for client in model.values()) > 100
+    for bound in (connected, simulation.clock.now_ms() - 1, simulation.clock.now_ms()):
+        query = ClientQuery(lte_connected_at=bound)
+        assert registry.count(query) == sum(c.connected_at_ms <= bound for c in model.values()), bound
