@@ -158,41 +158,35 @@ class Client:
         seconds = self.active_seconds(now_ms)
         handshake = 0 if self.state is ConnState.IDLE else 1
         received, sent = t.recv_rates, t.send_rates
-        recv = (int(received[0] * seconds), int(received[1] * seconds), int(received[2] * seconds))
-        send = (int(sent[0] * seconds), int(sent[1] * seconds), int(sent[2] * seconds))
-        pings = int(seconds // self.identity.keepalive) if self.identity.keepalive else 0
-        recv_msg, send_msg = recv[0] + recv[1] + recv[2], send[0] + send[1] + send[2]
-        acks_in = send[1] + 2 * send[2]
-        acks_out = recv[1] + 2 * recv[2]
+        recv0, recv1, recv2 = int(received[0] * seconds), int(received[1] * seconds), int(received[2] * seconds)
+        send0, send1, send2 = int(sent[0] * seconds), int(sent[1] * seconds), int(sent[2] * seconds)
+        keepalive = self.identity.keepalive
+        pings = int(seconds // keepalive) if keepalive else 0
+        recv_msg, send_msg = recv0 + recv1 + recv2, send0 + send1 + send2
+        acks_in = send1 + 2 * send2
+        acks_out = recv1 + 2 * recv2
         recv_pkt = handshake + recv_msg + pings + acks_in
         send_pkt = handshake + send_msg + pings + acks_out
-        await_pubrel = recv[2] * t.drop_permille // 1000
-        expired = send[1] * t.drop_permille // 1000
-        too_large = send[0] * t.drop_permille // 2000
-        connect_bytes = 30 + len(self.clientid) + len(self.identity.username or "")
+        drops = t.drop_permille
+        await_pubrel = recv2 * drops // 1000
+        expired = send1 * drops // 1000
+        too_large = send0 * drops // 2000
+        connect_bytes = 30 + len(self.identity.clientid) + len(self.identity.username or "")
+        payload = t.payload_bytes + 20
+        # Positional, in the order of `Stats`' fields (keywords take a third longer, for a hundred clients a page).
         return Stats(
-            recv_oct=handshake * connect_bytes + recv_msg * (t.payload_bytes + 20) + pings * 2 + acks_in * 4,
-            recv_cnt=recv_pkt + 3 * handshake,
-            recv_pkt=recv_pkt,
-            recv_msg=recv_msg,
-            recv_msg_qos0=recv[0],
-            recv_msg_qos1=recv[1],
-            recv_msg_qos2=recv[2],
-            recv_msg_dropped=await_pubrel,
-            recv_msg_dropped_await_pubrel_timeout=await_pubrel,
-            send_oct=handshake * 9 + send_msg * (t.payload_bytes + 20) + pings * 2 + acks_out * 4,
-            send_cnt=send_pkt,
-            send_pkt=send_pkt,
-            send_msg=send_msg,
-            send_msg_qos0=send[0],
-            send_msg_qos1=send[1],
-            send_msg_qos2=send[2],
-            send_msg_dropped=expired + t.mqueue_dropped + too_large,
-            send_msg_dropped_expired=expired,
-            send_msg_dropped_queue_full=t.mqueue_dropped,
-            send_msg_dropped_too_large=too_large,
-            reductions=t.reductions_base + int(seconds * t.reductions_rate) + (recv_pkt + send_pkt) * 150,
-        )
+            handshake * connect_bytes + recv_msg * payload + pings * 2 + acks_in * 4,  # recv_oct
+            recv_pkt + 3 * handshake,  # recv_cnt
+            recv_pkt, recv_msg, recv0, recv1, recv2,
+            await_pubrel,  # recv_msg_dropped
+            await_pubrel,  # recv_msg_dropped_await_pubrel_timeout
+            handshake * 9 + send_msg * payload + pings * 2 + acks_out * 4,  # send_oct
+            send_pkt,  # send_cnt
+            send_pkt, send_msg, send0, send1, send2,
+            expired + t.mqueue_dropped + too_large,  # send_msg_dropped
+            expired, t.mqueue_dropped, too_large,
+            t.reductions_base + int(seconds * t.reductions_rate) + (recv_pkt + send_pkt) * 150,  # reductions
+        )  # fmt: skip
 
 
 def authorization_cache(client: Client) -> list[tuple[str, str, int, int]]:

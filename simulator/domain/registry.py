@@ -461,9 +461,9 @@ class Registry:
         ):
             if (low is None and high is None) or not size:
                 continue
-            column = getattr(self, name)[:size]
+            column: Rows = getattr(self, name)[:size]
             # A bound at or beyond every row's value (up to now, say) keeps every row: no pass over the column.
-            least, most = self._remembered(name, lambda column=column: (int(column.min()), int(column.max())))
+            least, most = self._remembered(name, functools.partial(_extremes, column))
             if low is not None and low > least:
                 mask &= column >= low
             if high is not None and high < most:
@@ -517,3 +517,7 @@ class Registry:
             return np.zeros(self._size, dtype=np.bool_)
         result: Mask = column[: self._size] == code
         return result
+
+
+def _extremes(column: Rows) -> tuple[int, int]:
+    return int(column.min()), int(column.max())

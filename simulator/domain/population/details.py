@@ -225,22 +225,30 @@ def _subscriptions(draws: list[float], count: int, identity: Identity) -> dict[s
 
 
 def _traffic(draws: list[float], state: ConnState, subscribed: bool, limits: Limits) -> Traffic:
-    def rate(at: int, mean: float, share: float) -> float:
-        return -math.log(1.0 - draws[at + 1]) * mean if draws[at] < share else 0.0
-
-    sends = (rate(SENT, 0.05, 0.8), rate(SENT + 2, 0.02, 0.5), rate(SENT + 4, 0.005, 0.1)) if subscribed else NONE
-    connected = state is ConnState.CONNECTED
-    return Traffic(
-        recv_rates=(rate(RECEIVED, 0.05, 0.9), rate(RECEIVED + 2, 0.02, 0.5), rate(RECEIVED + 4, 0.005, 0.1)),
-        send_rates=sends,
-        payload_bytes=PAYLOADS[int(draws[PAYLOAD] * PAYLOAD_CHOICES)],
-        drop_permille=_between(1, 20, draws[DROPPED]) if draws[DROPS] < 0.05 else 0,
-        inflight_cnt=_between(0, min(3, limits.inflight_max), draws[INFLIGHT]) if connected and sends[1] > 0 else 0,
-        mqueue_len=_between(0, 50, draws[QUEUED]) if state is ConnState.DISCONNECTED and subscribed else 0,
-        mqueue_dropped=_between(1, 500, draws[LOSSES]) if draws[LOST] < 0.02 else 0,
-        awaiting_rel_cnt=_between(0, 2, draws[AWAITED]) if connected and draws[AWAITING] < 0.05 else 0,
-        mailbox_len=_between(1, 3, draws[MAILED]) if connected and draws[MAILBOX] < 0.05 else 0,
-        heap_size=HEAP_SIZES[int(draws[HEAP] * HEAP_CHOICES)],
-        reductions_base=_between(5000, 40000, draws[REDUCTIONS]),
-        reductions_rate=0.5 + draws[REDUCTION_RATE] * 4.5,
+    log = math.log
+    # A rate: whether there is one (draw `at`), then how high it is (draw `at + 1`), exponential about its mean.
+    recv = (
+        -log(1.0 - draws[RECEIVED + 1]) * 0.05 if draws[RECEIVED] < 0.9 else 0.0,
+        -log(1.0 - draws[RECEIVED + 3]) * 0.02 if draws[RECEIVED + 2] < 0.5 else 0.0,
+        -log(1.0 - draws[RECEIVED + 5]) * 0.005 if draws[RECEIVED + 4] < 0.1 else 0.0,
     )
+    sends = (
+        -log(1.0 - draws[SENT + 1]) * 0.05 if draws[SENT] < 0.8 else 0.0,
+        -log(1.0 - draws[SENT + 3]) * 0.02 if draws[SENT + 2] < 0.5 else 0.0,
+        -log(1.0 - draws[SENT + 5]) * 0.005 if draws[SENT + 4] < 0.1 else 0.0,
+    ) if subscribed else NONE  # fmt: skip
+    connected = state is ConnState.CONNECTED
+    # Positional, in the order of `Traffic`'s fields (a page of clients makes a hundred).
+    return Traffic(
+        recv, sends,
+        PAYLOADS[int(draws[PAYLOAD] * PAYLOAD_CHOICES)],  # payload_bytes
+        _between(1, 20, draws[DROPPED]) if draws[DROPS] < 0.05 else 0,  # drop_permille
+        _between(0, min(3, limits.inflight_max), draws[INFLIGHT]) if connected and sends[1] > 0 else 0,  # inflight_cnt
+        _between(0, 50, draws[QUEUED]) if state is ConnState.DISCONNECTED and subscribed else 0,  # mqueue_len
+        _between(1, 500, draws[LOSSES]) if draws[LOST] < 0.02 else 0,  # mqueue_dropped
+        _between(0, 2, draws[AWAITED]) if connected and draws[AWAITING] < 0.05 else 0,  # awaiting_rel_cnt
+        _between(1, 3, draws[MAILED]) if connected and draws[MAILBOX] < 0.05 else 0,  # mailbox_len
+        HEAP_SIZES[int(draws[HEAP] * HEAP_CHOICES)],  # heap_size
+        _between(5000, 40000, draws[REDUCTIONS]),  # reductions_base
+        0.5 + draws[REDUCTION_RATE] * 4.5,  # reductions_rate
+    )  # fmt: skip
