@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from datetime import UTC, datetime
+
 import pytest
 
 from simulator.domain.clock import Clock, format_instant, parse_instant
@@ -36,3 +39,15 @@ def test_instants_round_trip_in_emqx_format() -> None:
     assert format_instant(parse_instant("2023-09-15T09:36:20.871Z")) == "2023-09-15T09:36:20.871+00:00"
     assert parse_instant("2023-09-15T11:36:20+02:00") == parse_instant("2023-09-15T09:36:20Z")
     assert format_instant(0) == "1970-01-01T00:00:00.000+00:00"
+
+
+def test_instants_are_written_as_the_standard_library_writes_them() -> None:
+    """Every millisecond of a day's edges and random instants from 1970 to 2100, with a numeric UTC offset."""
+    rng = random.Random(11)
+    day = 86_400_000
+    instants = [0, 1, 999, 1000, day - 1, day, 4_102_444_799_999] + [
+        rng.randrange(4_102_444_800_000) for _ in range(20_000)
+    ]
+    for epoch_ms in instants:
+        expected = datetime.fromtimestamp(epoch_ms // 1000, UTC).replace(microsecond=epoch_ms % 1000 * 1000)
+        assert format_instant(epoch_ms) == expected.isoformat(timespec="milliseconds"), epoch_ms
