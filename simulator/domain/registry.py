@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -123,12 +123,17 @@ class Registry:
             expires = core.disconnected_at_ms + core.expiry_interval.astype(np.int64) * 1000
             self._expires[:rows] = np.where(core.disconnected_at_ms == NO_TIME, NEVER, expires)
         report(rows // 2)
+        self._extremes: dict[str, list[int]] = {
+            name: [int(getattr(self, name)[:rows].min()), int(getattr(self, name)[:rows].max())]
+            if rows
+            else [NEVER, -NEVER]
+            for name in ("_created", "_connected")
+        }
+        """Of each time column, a value at or below every row's and one at or above: they widen as rows are written
+        and never narrow (a removed row's time still counts), so a bound beyond them keeps every row."""
         self._deadlines = Deadlines(self._expires[:rows])
         self._count = rows
         self.version = next(_versions)
-        self._memo: dict[str, Any] = {}
-        """What `_remembered` made at `_memo_version`: the live rows' mask, each time column's least and most."""
-        self._memo_version = 0
         report(rows)
         self._add_all(population.objects if population is not None else ())
         self._generated = self._size
@@ -206,6 +211,8 @@ class Registry:
         self._proto_ver[row] = ident.proto_ver
         self._created[row] = client.created_at_ms
         self._connected[row] = client.connected_at_ms
+        self._widen("_created", client.created_at_ms, client.created_at_ms)
+        self._widen("_connected", client.connected_at_ms, client.connected_at_ms)
         self._disconnected[row] = NO_TIME if client.disconnected_at_ms is None else client.disconnected_at_ms
         self._expiry[row] = ident.expiry_interval
         expires = client.expires_at_ms
@@ -235,6 +242,8 @@ class Registry:
         self.version = next(_versions)
         self._state[rows] = state
         self._connected[rows] = connected
+        if connected.size:
+            self._widen("_connected", int(connected.min()), int(connected.max()))
         self._disconnected[rows] = disconnected
         self._expires[rows] = expires
         self._moved[rows] = True
@@ -424,7 +433,7 @@ class Registry:
     def _matching(self, query: ClientQuery) -> Mask:
         """Which rows match every filter of `query` (rows of removed clients never do)."""
         size = self._size
-        mask: Mask = self._remembered("live", lambda: self._state[:size] != GONE).copy()
+        mask: Mask = self._state[:size] != GONE
         if query.clientid is not None:
             only = np.zeros(size, dtype=np.bool_)
             only[[row for row in map(self._row, query.clientid) if row is not None]] = True
@@ -463,21 +472,16 @@ class Registry:
                 continue
             column: Rows = getattr(self, name)[:size]
             # A bound at or beyond every row's value (up to now, say) keeps every row: no pass over the column.
-            least, most = self._remembered(name, functools.partial(_extremes, column))
+            least, most = self._extremes[name]
             if low is not None and low > least:
                 mask &= column >= low
             if high is not None and high < most:
                 mask &= column <= high
         return mask
 
-    def _remembered(self, name: str, compute: Callable[[], Any]) -> Any:
-        """`compute()`, made once while the version stays (every change to any row makes a new version)."""
-        if self._memo_version != self.version:
-            self._memo.clear()
-            self._memo_version = self.version
-        if name not in self._memo:
-            self._memo[name] = compute()
-        return self._memo[name]
+    def _widen(self, name: str, least: int, most: int) -> None:
+        extremes = self._extremes[name]
+        extremes[0], extremes[1] = min(extremes[0], least), max(extremes[1], most)
 
     def _leading(self, query: ClientQuery, wanted: int) -> Mask:
         """The rows matching `query` among the first in listing order, as many as it takes to find `wanted` of
@@ -517,7 +521,3 @@ class Registry:
             return np.zeros(self._size, dtype=np.bool_)
         result: Mask = column[: self._size] == code
         return result
-
-
-def _extremes(column: Rows) -> tuple[int, int]:
-    return int(column.min()), int(column.max())

@@ -286,9 +286,9 @@ def test_a_substring_filter_read_in_runs_pages_like_a_scan_with_added_clients_at
                     assert _summary(got)[1:] == _summary(expected)[1:], (rows, query, page, limit)
 
 
-def test_time_bounds_and_live_rows_follow_every_change() -> None:
+def test_time_bounds_beyond_every_row_follow_every_change() -> None:
     """A bound at or beyond every client's time keeps them all, and one client added past it, kicked, or moved
-    by churn is then counted as a scan counts it (what the registry remembers between changes is made again)."""
+    by churn is then counted as a scan counts it (the extremes the registry keeps of each time column only widen)."""
     churn = Churn(disconnects=0.2, reconnects=0.9, arrivals=0)
     simulation = Simulation(Clock.frozen(NOW), PopulationSpec(seed=4, clients=3000, nodes=2, now_ms=NOW), churn=churn)
     registry = simulation._registry
