@@ -253,9 +253,10 @@ def serve(config: Config, no_progress: bool = False) -> int:
     except (DomainError, OSError, sqlite3.Error) as error:
         print(f"emqx-sim serve: {error}", file=sys.stderr)
         return 2
+    status = simulation.status()
+    reuse_request_blocks(status.clients)
     trim()
     settle_collector()
-    status = simulation.status()
     print(f"EMQX Clients API simulator: {config.base_url}", flush=True)
     print(f"  Swagger UI:  {config.base_url}/ui/", flush=True)
     print(f"  Control API: {config.base_url}/_sim/ (Swagger UI at {config.base_url}/_sim/ui/)", flush=True)

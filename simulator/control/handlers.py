@@ -23,7 +23,7 @@ from simulator.domain.setup import Setup
 from simulator.faults import Rule
 from simulator.history import Sample
 from simulator.journal import Entry
-from simulator.memory import trim
+from simulator.memory import reuse_request_blocks, trim
 from simulator.reply import NO_CONTENT, Reply
 from simulator.scenarios import ScenarioError, check_name, from_data, setup_for
 from simulator.service import Status
@@ -161,6 +161,7 @@ async def regenerate(deployment: Deployment, body: dict[str, Any]) -> Reply:
         deployment.peers.check_size(deployment, setup.spec.clients)
     population = await build_aside(setup.spec)
     await asyncio.to_thread(simulation.regenerate, setup, population)
+    reuse_request_blocks(setup.spec.clients)
     await asyncio.to_thread(trim)  # what building the new population freed
     deployment.scenario = scenario
     return Reply(body=_status_view(simulation.status()))
