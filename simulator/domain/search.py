@@ -13,6 +13,7 @@ import numpy.typing as npt
 Mask = npt.NDArray[np.bool_]
 Bytes = npt.NDArray[np.uint8]
 Rows = npt.NDArray[np.int64]
+NO_ROWS: Rows = np.zeros(0, dtype=np.int64)
 
 
 SAMPLE_BYTES = 4 * 1024 * 1024
@@ -73,8 +74,9 @@ class Search:
         self._buffer: Bytes | None = None
         self._holds_nul: bool | None = None
         """Whether a value holds a NUL (found the first time a pattern with one is searched for)."""
-        self._hashes: npt.NDArray[np.uint32] | None = None
-        """The low 32 bits of each row's hash: half the bytes to compare, and a false candidate in 4 billion."""
+        self._hashes: tuple[npt.NDArray[np.uint32], Rows] | None = None
+        """The low 32 bits of each row's hash (a false candidate in 4 billion), sorted, and the row of each: a value's
+        rows are found by bisection (made the first time a value is looked for)."""
         self._width = 0
         self._bytes: npt.NDArray[np.int64] = np.zeros(256, dtype=np.int64)
         self._pairs: npt.NDArray[np.int64] = np.zeros(65_536, dtype=np.int64)
@@ -98,22 +100,30 @@ class Search:
         return found
 
     def equals(self, value: str) -> Mask:
-        """Which values are `value`: the rows whose hash is that of `value`, then their bytes compared."""
+        """Which values are `value`."""
+        found = np.zeros(self.size, dtype=np.bool_)
+        found[self.equal_rows(value)] = True
+        return found
+
+    def equal_rows(self, value: str) -> Rows:
+        """The rows whose value is `value`, ascending: those with its hash, then their bytes compared."""
         if "\0" in value:
-            return self._slowly(lambda other: other == value)
+            return np.flatnonzero(self._slowly(lambda other: other == value))
         pattern = value.encode()
         buffer = self._build()
-        found = np.zeros(self.size, dtype=np.bool_)
         if len(pattern) > self._width:
-            return found
-        rows = buffer.reshape(self.size, self._width)
+            return NO_ROWS
         wanted = np.zeros((1, self._width), dtype=np.uint8)
         wanted[0, : len(pattern)] = np.frombuffer(pattern, dtype=np.uint8)
         if self._hashes is None:
-            self._hashes = hashes_of(buffer.view(f"S{self._width}")).astype(np.uint32)
-        candidates = np.flatnonzero(self._hashes == np.uint32(row_hashes(wanted)[0] & np.uint64(0xFFFFFFFF)))
-        found[candidates[(rows[candidates] == wanted).all(axis=1)]] = True
-        return found
+            hashes = hashes_of(buffer.view(f"S{self._width}")).astype(np.uint32)
+            order = np.argsort(hashes, kind="stable")
+            self._hashes = hashes[order], order.astype(np.int32 if self.size < 2**31 else np.int64)
+        hashes, order = self._hashes
+        key = np.uint32(row_hashes(wanted)[0] & np.uint64(0xFFFFFFFF))
+        candidates = np.sort(order[np.searchsorted(hashes, key) : np.searchsorted(hashes, key, side="right")])
+        found: Rows = candidates[(buffer.reshape(self.size, self._width)[candidates] == wanted).all(axis=1)]
+        return found.astype(np.int64)
 
     def _offsets(self, buffer: Bytes, pattern: bytes) -> npt.NDArray[np.int64]:
         """Where `pattern` (no NUL) starts in the buffer; a match never spans two rows, since every row ends in a
@@ -247,7 +257,25 @@ class TextColumn(Sequence[str | None]):
 
     def equals(self, value: str) -> Mask:
         """Which rows' values are `value`."""
-        return self._searched(lambda other: other == value, lambda search, lo, hi: search.equals(value)[lo:hi], True)
+        found = np.zeros(len(self), dtype=np.bool_)
+        found[self.equal_rows(value)] = True
+        return found
+
+    def equal_rows(self, value: str) -> Rows:
+        """The rows whose value is `value`, ascending (a generated row's found by its hash, not by a pass)."""
+        size = self._size
+        if self._parts is None:
+            self._parts = [(rows, Search(encoded)) for rows, encoded in self._encode()] if size else []
+        parts = [hits if rows is None else rows[hits] for rows, hits in
+                 ((rows, search.equal_rows(value)) for rows, search in self._parts)]  # fmt: skip
+        found = np.concatenate(parts) if parts else NO_ROWS
+        if self._missing is not None:
+            found = found[~self._missing[found]]
+        if self._changed:
+            found = found[~np.isin(found, np.fromiter(self._changed, np.int64, len(self._changed)))]
+            found = np.concatenate([found, [row for row, other in self._changed.items() if other == value]])
+        added = self._added_searched(lambda other: other == value, lambda search, _, __: search.equals(value), True)
+        return np.unique(np.concatenate([found, np.flatnonzero(added) + size]).astype(np.int64))
 
     def _searched(
         self,

@@ -5,8 +5,10 @@ state changes and clock moves."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import fields, replace
 
+import numpy as np
 import pytest
 
 from simulator.domain import registry as registry_module
@@ -311,3 +313,27 @@ def test_time_bounds_beyond_every_row_follow_every_change() -> None:
     for bound in (connected, simulation.clock.now_ms() - 1, simulation.clock.now_ms()):
         query = ClientQuery(lte_connected_at=bound)
         assert registry.count(query) == sum(c.connected_at_ms <= bound for c in model.values()), bound
+
+
+def test_columns_of_codes_widen_past_a_byte_of_distinct_values() -> None:
+    """Zones, nodes and protocol versions are kept as byte codes until a table holds more than 128 values: clients
+    given 300 zones, nodes and versions (a scenario may give any) are then filtered and counted as a scan does."""
+    registry = Registry(population=build(PopulationSpec(seed=6, clients=1500, nodes=3, now_ms=NOW)))
+    model = {client.clientid: client for client in descending(registry)}
+    for index, clientid in enumerate(sorted(model)[:300]):
+        client = model[clientid]
+        identity = replace(client.identity, zone=f"zone-{index}", node=f"emqx@10.1.{index}.1", proto_ver=1000 + index)
+        model[clientid] = replace(client, identity=identity)
+        registry.add(model[clientid])
+    assert registry._zone.dtype == registry._node.dtype == registry._proto_ver.dtype == np.int32
+    assert registry._proto_name.dtype == np.int8
+    queries = [
+        ClientQuery(zone="zone-299"),
+        ClientQuery(node="emqx@10.1.200.1"),
+        ClientQuery(proto_ver=1250),
+        ClientQuery(proto_ver=5, zone="default"),
+        ClientQuery(proto_ver=2**70),
+    ]
+    _agree(registry, model, queries, random.Random(2))
+    live = list(model.values())
+    assert registry.counts().by_protocol == Counter((c.identity.proto_name, c.identity.proto_ver) for c in live)
