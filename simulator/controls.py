@@ -48,6 +48,7 @@ class Controls:
     _tick: Callable[[], int]
     _record: Callable[[dict[str, Any], int], None]
     _install: Callable[[Setup, Registry, int], None]
+    _caught_up: Callable[[Setup, Registry], int]
     _find: Callable[..., Client]
 
     @property
@@ -111,10 +112,11 @@ class Controls:
         if population is None or population.spec != spec:  # (the spec to reset to changed meanwhile)
             population = build(spec)
         registry = Registry(population=population)
+        seen = self._caught_up(setup, registry)  # (not served yet: no lock)
         with self._lock:
             self._record({"op": "regenerate", "setup": setup.data()}, self.clock.now_ms())
             previous = self._registry
-            self._install(setup, registry, spec.now_ms)
+            self._install(setup, registry, seen)
             self._tick()
         previous.release()
 

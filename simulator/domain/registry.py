@@ -445,7 +445,12 @@ class Registry:
     def _matching(self, query: ClientQuery) -> Mask:
         """Which rows match every filter of `query` (rows of removed clients never do)."""
         size = self._size
-        mask: Mask = self._state[:size] != GONE
+        state = self._state[:size]
+        if query.conn_state is None:
+            mask: Mask = state != GONE
+        else:  # a state asked for is never GONE: one pass
+            codes = [STATE_CODES[conn_state] for conn_state in query.conn_state]
+            mask = state == codes[0] if len(codes) == 1 else np.isin(state, codes)
         if query.clientid is not None:
             only = np.zeros(size, dtype=np.bool_)
             only[[row for row in map(self._row, query.clientid) if row is not None]] = True
@@ -470,11 +475,8 @@ class Registry:
             mask &= self._ips.contains(query.like_ip_address)
         if query.node is not None:
             mask &= self._equal(self._node, self._nodes, query.node)
-        if query.conn_state is not None:
-            states = [STATE_CODES[state] for state in query.conn_state]
-            mask &= self._state[:size] == states[0] if len(states) == 1 else np.isin(self._state[:size], states)
         if query.clean_start is not None:
-            mask &= self._clean[:size] == query.clean_start
+            mask &= self._clean[:size] if query.clean_start else ~self._clean[:size]
         if query.proto_ver is not None:
             mask &= self._equal(self._proto_ver, self._versions, query.proto_ver)
         for name, low, high in (

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
 from simulator.domain.churn import Churn, apply
 from simulator.domain.client import Client, ConnState
+from simulator.domain.clock import Clock
 from simulator.domain.population import PopulationSpec, arrivals, build
 from simulator.domain.registry import Registry
+from simulator.domain.setup import Setup
+from simulator.service import Simulation
 from tests.support import oracles
 from tests.support.oracles import descending, generate
 
@@ -81,3 +85,28 @@ def _states_of(clients: list[Client]) -> list[tuple[object, ...]]:
 
 def _states(registry: Registry) -> list[tuple[object, ...]]:
     return _states_of(descending(registry))
+
+
+def test_a_regenerated_population_churned_before_it_is_served_is_the_one_churned_after() -> None:
+    """A regenerate churns its new population up to now before swapping it in (a minute of churn over millions
+    of clients would otherwise hold every request): the clients are those of swapping it in at the spec's
+    instant and churning it on the first request, as before."""
+    start = 1_694_770_580_000
+    churn = Churn(disconnects=0.1, reconnects=0.4, arrivals=20)
+    spec = PopulationSpec(seed=31, clients=3000, nodes=2, now_ms=start)
+    served = Simulation(Clock.frozen(start), spec, churn=churn)
+    reference = Simulation(Clock.frozen(start), spec, churn=churn)
+    later = replace(spec, seed=32)
+    for simulation in (served, reference):
+        simulation.clock.set(start + 7 * 60_000 + 500)
+    served.regenerate(Setup(later, churn))
+    reference._install(Setup(later, churn), Registry(population=build(later)), later.now_ms)
+    reference._tick()
+    summary = [[(c.clientid, c.state, c.connected_at_ms, c.disconnected_at_ms) for c in descending(s._registry)]
+               for s in (served, reference)]  # fmt: skip
+    assert summary[0] == summary[1]
+    fresh = [(c.clientid, c.state, c.connected_at_ms, c.disconnected_at_ms)
+             for c in descending(Registry(population=build(later)))]  # fmt: skip
+    moved = set(summary[0]) - set(fresh)
+    assert len(moved) > 100  # seven minutes of churn: clients moved and newcomers arrived
+    assert any(state is ConnState.DISCONNECTED for _, state, _, _ in moved)
