@@ -48,8 +48,8 @@ def apply(churn: Churn, registry: Registry, seed: int, from_ms: int, to_ms: int,
         # churn then depends only on the minutes, and a change log made again churns as the first run did.
         registry.expire(at)
         rng = random.Random(f"{seed}:churn:{minute}")
-        connected = registry.rows_in_state(ConnState.CONNECTED)
-        disconnected = registry.rows_in_state(ConnState.DISCONNECTED)
+        connected = registry.listed_in_state(ConnState.CONNECTED)
+        disconnected = registry.listed_in_state(ConnState.DISCONNECTED)
         leaving = sample(rng, connected.size, min(connected.size, occurrences(rng, connected.size * churn.disconnects)))
         registry.disconnect(connected[leaving], at)
         back = sample(

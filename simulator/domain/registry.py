@@ -27,7 +27,7 @@ from simulator.domain.census import Counts
 from simulator.domain.client import Client, ConnState
 from simulator.domain.codes import Codes, Ids
 from simulator.domain.deadlines import NEVER, Deadlines
-from simulator.domain.order import Mask, Order, Rows
+from simulator.domain.order import Listed, Mask, Order, Rows
 from simulator.domain.population import NO_TIME, PROTOCOLS, STATES, ZONES, Population, Progress, node_names
 from simulator.domain.query import ClientQuery, Page
 from simulator.domain.search import TextColumn
@@ -294,6 +294,10 @@ class Registry:
         mask = self._state[:size] == STATE_CODES[state]
         rows: Rows = self._order.ascending(mask)[::-1]
         return rows
+
+    def listed_in_state(self, state: ConnState) -> Listed:
+        """The rows of the clients in `state`, in listing order, read at the positions asked for (`Listed`)."""
+        return Listed(self._order, self._state[: self._size] == STATE_CODES[state])
 
     def select(self, query: ClientQuery, page: int, limit: int) -> Page:
         """The `page`-th run of `limit` clients matching `query`, in listing order, with an exact count."""

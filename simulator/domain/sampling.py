@@ -31,8 +31,9 @@ def sample(rng: random.Random, n: int, k: int) -> Indices:
         accepted = np.flatnonzero(drawn < n)
         values = drawn[accepted].astype(np.int64)
         # The first draw of each value: written in reverse, the earliest position of a repeated value is written last.
-        earliest = np.empty(n, dtype=np.int64)
-        positions = np.arange(values.size, dtype=np.int64)
+        kind = np.int32 if values.size < 2**31 else np.int64  # (half the bytes to write over n slots)
+        earliest = np.empty(n, dtype=kind)
+        positions = np.arange(values.size, dtype=kind)
         earliest[values[::-1]] = positions[::-1]
         first = np.flatnonzero(earliest[values] == positions)
         if first.size >= k:
