@@ -144,6 +144,8 @@ class Order:
         self._extra_rows = NO_ROWS
         self._extra_at = NO_ROWS
         """Each added row's place: how many generated rows sort before it."""
+        self._listing: Rows | None = None
+        """Every row in ascending listing order (while there are few: `LISTED`), made when first asked for."""
 
     @property
     def extra(self) -> tuple[Rows, Rows]:
@@ -158,6 +160,7 @@ class Order:
 
     def insert(self, rows: list[int]) -> None:
         """Give these added rows their places (their clientids are neither generated nor added before)."""
+        self._listing = None
         key = self._ids.__getitem__
         if len(rows) == 1:  # one newcomer (churn adds a few a minute): its place alone
             row = rows[0]
@@ -176,6 +179,13 @@ class Order:
     def page(self, mask: Mask, start: int, end: int) -> tuple[Rows, int]:
         """The rows of hits `start` to `end` (exclusive) of `mask` in listing (clientid-descending) order, and how
         many hits there are in all."""
+        if mask.size <= LISTED:  # few rows: every row in listing order, kept until a row is added
+            if self._listing is None or self._listing.size != mask.size:  # (rows added since)
+                self._listing = self.ascending(np.ones(mask.size, dtype=np.bool_))
+            hits = self._listing[mask[self._listing]]
+            total = int(hits.size)
+            found: Rows = hits[max(0, total - end) : max(0, total - start)][::-1]
+            return found, total
         ranks = Ranks(mask[: self.generated])
         hit = mask[self._extra_rows]
         extra, places = self._extra_rows[hit].tolist(), self._extra_at[hit]

@@ -337,3 +337,19 @@ def test_columns_of_codes_widen_past_a_byte_of_distinct_values() -> None:
     _agree(registry, model, queries, random.Random(2))
     live = list(model.values())
     assert registry.counts().by_protocol == Counter((c.identity.proto_name, c.identity.proto_ver) for c in live)
+
+
+def test_pages_listed_before_clients_are_added_list_them_after() -> None:
+    """What a page remembers of the listing order (every row's place, while there are few) is made again when a
+    client is added: a page read before and after each addition shows it at its place."""
+    registry = Registry(population=build(PopulationSpec(seed=9, clients=400, nodes=1, now_ms=NOW)))
+    model = {client.clientid: client for client in descending(registry)}
+    for clientid in ("!first", sorted(model)[200] + "+", "~last"):
+        assert len(registry.select(ClientQuery(), 1, 1000).clients) == len(model)
+        template = next(iter(model.values()))
+        added = replace(template, identity=replace(template.identity, clientid=clientid))
+        registry.add(added)
+        model[clientid] = added
+        page = registry.select(ClientQuery(), 1, 1000)
+        assert [client.clientid for client in page.clients] == sorted(model, reverse=True)
+        assert page.count == len(model)
