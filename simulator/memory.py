@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 
 COLLECT_AFTER = (100_000, 50, 1_000)
@@ -24,12 +25,20 @@ MOST_MAPPED = 32 * 1024 * 1024
 """glibc's largest threshold."""
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
     try:
         return ctypes.CDLL(name)
     except (OSError, TypeError):
         return None
+
+
+def _call(function: str, *arguments: int) -> None:
+    """Call the C library's `function`, if it has one (glibc's `mallopt` and `malloc_trim` are glibc's alone)."""
+    found = getattr(_libc(), function, None)
+    if found is not None:
+        found(*arguments)
 
 
 def reuse_request_blocks(rows: int = 0) -> None:
@@ -41,24 +50,14 @@ def reuse_request_blocks(rows: int = 0) -> None:
     keeps after a build is handed back by `trim`. Nothing happens where the C library has no `mallopt` (other
     than glibc)."""
     threshold = min(MOST_MAPPED, max(MAPPED, rows + 1024 * 1024))
-    libc = _libc()
-    try:
-        if libc is not None:
-            libc.mallopt(M_MMAP_THRESHOLD, threshold)
-            libc.mallopt(M_TRIM_THRESHOLD, 2 * threshold)
-    except AttributeError:
-        pass
+    _call("mallopt", M_MMAP_THRESHOLD, threshold)
+    _call("mallopt", M_TRIM_THRESHOLD, 2 * threshold)
 
 
 def trim() -> None:
     """Hand the heap's free pages back to the system (after a population is built: its temporaries, 130 MiB
     for a million clients, are free but still mapped). Releases the GIL while it runs."""
-    libc = _libc()
-    try:
-        if libc is not None:
-            libc.malloc_trim(0)
-    except AttributeError:
-        pass
+    _call("malloc_trim", 0)
 
 
 def settle_collector() -> None:

@@ -219,7 +219,7 @@ class Registry:
         ):
             code = getattr(self, CODED[name]).code(value)
             self._fit(name)
-            getattr(self, name)[row] = code  # fmt: skip
+            getattr(self, name)[row] = code
         self._created[row] = client.created_at_ms
         self._connected[row] = client.connected_at_ms
         self._widen("_created", client.created_at_ms, client.created_at_ms)
@@ -456,15 +456,11 @@ class Registry:
             codes = [STATE_CODES[conn_state] for conn_state in query.conn_state]
             mask = state == codes[0] if len(codes) == 1 else np.isin(state, codes)
         if query.clientid is not None:
-            only = np.zeros(size, dtype=np.bool_)
-            only[[row for row in map(self._row, query.clientid) if row is not None]] = True
-            mask &= only
+            mask &= self._only([row for row in map(self._row, query.clientid) if row is not None])
         elif query.like_clientid is not None:
             mask &= self._ids.contains(query.like_clientid)
         if query.username is not None:
-            only = np.zeros(size, dtype=np.bool_)
-            only[np.concatenate([self._usernames.equal_rows(name) for name in query.username])] = True
-            mask &= only
+            mask &= self._only(np.concatenate([self._usernames.equal_rows(name) for name in query.username]))
         elif query.like_username is not None:
             mask &= self._usernames.contains(query.like_username)
         if query.zone is not None:
@@ -472,9 +468,7 @@ class Registry:
         if query.proto_name is not None:
             mask &= self._equal(self._proto_name, self._protocols, query.proto_name)
         if query.ip_address is not None:
-            only = np.zeros(size, dtype=np.bool_)
-            only[self._ips.equal_rows(query.ip_address)] = True
-            mask &= only
+            mask &= self._only(self._ips.equal_rows(query.ip_address))
         if query.like_ip_address is not None:
             mask &= self._ips.contains(query.like_ip_address)
         if query.node is not None:
@@ -497,6 +491,12 @@ class Registry:
             if high is not None and high < most:
                 mask &= column <= high
         return mask
+
+    def _only(self, rows: Rows | list[int]) -> Mask:
+        """A mask of these rows alone."""
+        only = np.zeros(self._size, dtype=np.bool_)
+        only[rows] = True
+        return only
 
     def _widen(self, name: str, least: int, most: int) -> None:
         extremes = self._extremes[name]

@@ -252,7 +252,7 @@ class TextColumn(Sequence[str | None]):
         """Which rows' values contain `part` (None reads as ""), of the rows from `low` to `high` (exclusive; all
         of them by default): a list's first page reads only as many rows as it needs."""
         return self._searched(
-            lambda value: part in (value or ""), lambda search, lo, hi: search.contains(part, lo, hi), False, low, high
+            lambda value: part in (value or ""), lambda search, lo, hi: search.contains(part, lo, hi), low, high
         )
 
     def equals(self, value: str) -> Mask:
@@ -263,35 +263,36 @@ class TextColumn(Sequence[str | None]):
 
     def equal_rows(self, value: str) -> Rows:
         """The rows whose value is `value`, ascending (a generated row's found by its hash, not by a pass)."""
-        size = self._size
-        if self._parts is None:
-            self._parts = [(rows, Search(encoded)) for rows, encoded in self._encode()] if size else []
         parts = [hits if rows is None else rows[hits] for rows, hits in
-                 ((rows, search.equal_rows(value)) for rows, search in self._parts)]  # fmt: skip
+                 ((rows, search.equal_rows(value)) for rows, search in self._searches())]  # fmt: skip
         found = np.concatenate(parts) if parts else NO_ROWS
         if self._missing is not None:
             found = found[~self._missing[found]]
         if self._changed:
             found = found[~np.isin(found, np.fromiter(self._changed, np.int64, len(self._changed)))]
-            found = np.concatenate([found, [row for row, other in self._changed.items() if other == value]])
+            changed = [row for row, other in self._changed.items() if other == value]
+            found = np.concatenate([found, np.array(changed, dtype=np.int64)])
         added = self._added_searched(lambda other: other == value, lambda search, _, __: search.equals(value), True)
-        return np.unique(np.concatenate([found, np.flatnonzero(added) + size]).astype(np.int64))
+        return np.unique(np.concatenate([found, np.flatnonzero(added) + self._size]))
+
+    def _searches(self) -> list[tuple[Rows | None, Search]]:
+        """The generated rows' searches (made the first time one is needed), each with its rows (None: all)."""
+        if self._parts is None:
+            self._parts = [(rows, Search(encoded)) for rows, encoded in self._encode()] if self._size else []
+        return self._parts
 
     def _searched(
         self,
         test: Callable[[str | None], bool],
         search_with: Callable[[Search, int, int | None], Mask],
-        exact: bool,
         low: int = 0,
         high: int | None = None,
     ) -> Mask:
         high = len(self) if high is None else high
         result = np.zeros(high - low, dtype=np.bool_)
         size = self._size
-        if self._parts is None:
-            self._parts = [(rows, Search(encoded)) for rows, encoded in self._encode()] if size else []
         first, last = min(low, size), min(high, size)  # the generated rows asked for
-        for rows, search in self._parts:
+        for rows, search in self._searches():
             if first == last:
                 break
             if rows is None:
@@ -299,14 +300,12 @@ class TextColumn(Sequence[str | None]):
             else:  # a part of the rows (the addresses of one family): searched whole
                 inside = (rows >= first) & (rows < last)
                 result[rows[inside] - low] = search_with(search, 0, None)[inside]
-        if exact and self._missing is not None:
-            result[first - low : last - low] &= ~self._missing[first:last]
         for row, value in self._changed.items():
             if low <= row < high:
                 result[row - low] = test(value)
         if high > size:
             start = max(low, size)
-            result[start - low :] = self._added_searched(test, search_with, exact)[start - size : high - size]
+            result[start - low :] = self._added_searched(test, search_with, False)[start - size : high - size]
         return result
 
     def _added_searched(
