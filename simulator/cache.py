@@ -104,14 +104,22 @@ class ByteCache:
         if self.check_meta is not None:
             self.check_meta(meta_view)
         meta = orjson.dumps(meta_view)
-        data = self._run(page, now_ms)
-        return b'{"meta":' + meta + b',"data":[' + data + b"]}"
+        return b"".join((b'{"meta":', meta, b',"data":[', self._run(page, now_ms), b"]}"))  # (one copy of the data)
+
+    def joined(self, run: Hashable, now_ms: int) -> bytes | None:
+        """The clients of the page `run` names, serialized at `now_ms` and joined, if a page of that run was within
+        its second (the simulation then does not build them: `Page.joined`)."""
+        with self._lock:
+            self._roll(now_ms // 1000)
+            return self._runs.get(run)
 
     def _run(self, page: Page, now_ms: int) -> bytes:
-        """The page's clients joined, looked up by `page.run` (and their subscription counts, which a caller may
-        change on a client it holds) within the second: the same clients listed again cost one lookup."""
+        """The page's clients joined, kept under `page.run` within the second: the same clients listed again (another
+        filter value or page size) cost one lookup."""
+        if page.joined is not None:
+            return page.joined
         second = now_ms // 1000
-        key = None if page.run is None else (page.run, tuple([len(client.subscriptions) for client in page.clients]))
+        key = page.run
         if key is not None:
             with self._lock:
                 self._roll(second)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -29,6 +30,8 @@ Check = Callable[[SubscribeRequest], None]
 """The rules a subscription is checked against (the Cloud contract's, or EMQX 5's)."""
 Recorder = Callable[[dict[str, Any]], None]
 """Told of each change, as plain data, just before it is made (`simulator.durable` logs it); raising refuses it."""
+Serialized = Callable[[Hashable, int], bytes | None]
+"""The clients of a page's `run` serialized at an instant (`now_ms`) and joined, if they were (`ByteCache.joined`)."""
 
 
 class Simulation(Controls):
@@ -89,10 +92,14 @@ class Simulation(Controls):
 
     # The emulated API
 
-    def list_clients(self, query: ClientQuery, page: int, limit: int) -> tuple[Page, Revision]:
+    def list_clients(
+        self, query: ClientQuery, page: int, limit: int, joined: Serialized | None = None
+    ) -> tuple[Page, Revision]:
+        """The page; its clients are not built when `joined` has them serialized at the read's instant already."""
         with self._lock:
             now = self._tick()
-            return self._registry.select(query, page, limit), Revision(now, self._registry.version)
+            known = None if joined is None else functools.partial(_at, joined, now)
+            return self._registry.select(query, page, limit, known), Revision(now, self._registry.version)
 
     def revision(self) -> Revision:
         """The instant and version of the state now, as a read now would see them."""
@@ -116,15 +123,18 @@ class Simulation(Controls):
     def subscribe(self, clientid: str, request: SubscribeRequest, check: Check = check_subscribe) -> Subscription:
         return self.bulk_subscribe(clientid, [request], check)[0]
 
-    def chunked_page(self, query: ClientQuery, number: int, limit: int) -> tuple[Page, Revision]:
-        """Page `number` as EMQX 5 reads it (`paging.page`); `count` is None with a substring filter in effect."""
+    def chunked_page(
+        self, query: ClientQuery, number: int, limit: int, joined: Serialized | None = None
+    ) -> tuple[Page, Revision]:
+        """Page `number` as EMQX 5 reads it (`paging.page`); `count` is None with a substring filter in effect.
+        Its clients are not built when `joined` has them serialized at the read's instant already."""
         with self._lock:
             now = self._tick()
             rows, keep = self._registry.scan(query)
             positions, hasnext = paging.page(keep, number, limit)
             count = None if query.fuzzy else rows.size
-            chosen = rows[positions]
-            page = Page(self._registry.clients(chosen), number, limit, hasnext, count, self._registry.run(chosen))
+            known = None if joined is None else functools.partial(_at, joined, now)
+            page = self._registry.page(rows[positions], number, limit, hasnext, count, known)
             return page, Revision(now, self._registry.version)
 
     def cursor_page(self, query: ClientQuery, after: str | None, limit: int) -> tuple[list[Client], str | None, int]:
@@ -246,3 +256,7 @@ class Simulation(Controls):
         if client is None:
             raise ClientNotFound(clientid)
         return client
+
+
+def _at(joined: Serialized, now_ms: int, run: Hashable) -> bytes | None:
+    return joined(run, now_ms)

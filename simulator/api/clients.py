@@ -40,7 +40,9 @@ def listClients(deployment: Deployment, _page: int = 1, _limit: int = 100, **fil
     )
     simulation = deployment.simulation
     page = deployment.cache.listing(
-        (query, _page, _limit), simulation.revision(), lambda: simulation.list_clients(query, _page, _limit)
+        (query, _page, _limit),
+        simulation.revision(),
+        lambda: simulation.list_clients(query, _page, _limit, deployment.cache.joined),
     )
     return Reply(raw=page)
 

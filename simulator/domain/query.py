@@ -90,6 +90,9 @@ class Page:
     run: Hashable = field(default=None, compare=False)
     """What its clients are, as they are now: pages with the same `run` (not None) hold the same clients in the same
     states, so their serialized clients are the same within a second of the clock."""
+    joined: bytes | None = field(default=None, compare=False)
+    """Its clients as a page of the same `run` was serialized within the read's second, joined; `clients` is then
+    left empty (they were not built again)."""
 
 
 @dataclass(frozen=True, slots=True)

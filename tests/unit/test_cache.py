@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import orjson
+import pytest
 
 from simulator import views
 from simulator.cache import ByteCache
@@ -43,7 +44,9 @@ def test_cached_bytes_follow_changes_and_time() -> None:
 
     check()
     for step in range(30):
-        client = rng.choice(list(descending(simulation._registry)))
+        # Changed as the simulation changes a client: through the registry's `touch`, which makes a new version.
+        client = simulation._registry.touch(rng.choice(list(descending(simulation._registry))).clientid)
+        assert client is not None
         if step % 3 == 0:
             subscribe(client, f"t/{step}", SubOpts(qos=1))
         elif step % 3 == 1:
@@ -77,3 +80,36 @@ def test_cached_pages_follow_every_change_and_time() -> None:
     before = listed()
     clock.advance(1)
     assert listed() == plain() and listed() != before
+
+
+def test_a_page_of_clients_serialized_this_second_is_not_built_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = Clock.frozen(NOW)
+    simulation = generated(clock, seed=4, size=200, nodes=3)
+    renderer = ByteCache()
+    registry = simulation._registry
+    built: list[int] = []
+    clients = registry.clients
+    monkeypatch.setattr(registry, "clients", lambda rows, cached=True: built.append(rows.size) or clients(rows, cached))
+
+    def listed(query: ClientQuery) -> bytes:
+        compute = lambda: simulation.list_clients(query, 1, 50, renderer.joined)  # noqa: E731
+        return renderer.listing((query, 1, 50), simulation.revision(), compute)
+
+    def plain(query: ClientQuery) -> bytes:
+        page, snapshot = simulation.list_clients(query, 1, 50)
+        return ByteCache().page(page, snapshot.now_ms)
+
+    every = listed(ClientQuery())
+    assert built == [50]
+    # Another query whose first page holds the same clients: its meta is its own, its clients the bytes made above.
+    since = listed(ClientQuery(gte_created_at=1))
+    assert built == [50] and since == every == plain(ClientQuery(gte_created_at=1))
+    changed = orjson.loads(every)["data"][0]["clientid"]
+    simulation.subscribe(changed, SubscribeRequest("t/seen", SubOpts()))
+    built.clear()
+    after = listed(ClientQuery(gte_created_at=2))
+    assert built == [50] and after == plain(ClientQuery(gte_created_at=2)) != every
+    clock.advance(1)
+    built.clear()
+    later = listed(ClientQuery(gte_created_at=3))
+    assert built == [50] and later == plain(ClientQuery(gte_created_at=3)) != after

@@ -12,9 +12,7 @@ from simulator.api.emqx5.filters import LISTED, fields_of, listed, query_of
 from simulator.deployment import Deployment
 from simulator.domain.client import Client
 from simulator.domain.errors import ClientNotFound, InvalidRequest, UnknownNode
-from simulator.domain.query import Page
 from simulator.reply import NO_CONTENT, Reply
-from simulator.service import Revision
 
 CURSOR_VERSION = 1
 
@@ -29,12 +27,15 @@ def listClients(
     query = query_of(filters)
     shown = fields_of(fields)
 
-    def compute() -> tuple[Page, Revision]:
-        return simulation.chunked_page(query, page, limit)
-
     if shown is None:
-        return Reply(raw=deployment.cache.listing((query, page, limit), simulation.revision(), compute))
-    listing, revision = compute()
+        return Reply(
+            raw=deployment.cache.listing(
+                (query, page, limit),
+                simulation.revision(),
+                lambda: simulation.chunked_page(query, page, limit, deployment.cache.joined),
+            )
+        )
+    listing, revision = simulation.chunked_page(query, page, limit)
     meta = {"page": page, "limit": limit, "hasnext": listing.hasnext}
     if listing.count is not None:
         meta["count"] = listing.count
