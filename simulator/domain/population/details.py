@@ -72,6 +72,8 @@ GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 Floats = npt.NDArray[np.float64]
 Words = npt.NDArray[np.uint64]
+Picks = list[tuple[int, int, int, int]]
+"""What subscriptions' draws pick (`_picks`)."""
 
 
 @functools.lru_cache(maxsize=16)
@@ -127,12 +129,15 @@ def materialize_rows(core: Core, rows: list[int], spec: PopulationSpec) -> list[
         _count(draws, limit)
         for draws, limit, state in zip(fixed, limits, core.state[picked].tolist(), strict=True)
     ]  # fmt: skip
-    # The subscriptions' own draws: as many as each client needs, drawn for all of them at once.
-    sizes = np.array(counts, dtype=np.int64) * PER_SUBSCRIPTION
+    # The subscriptions' own draws: as many as each client needs, drawn for all of them at once, and what each
+    # subscription's draws pick (template, word, options) worked out for all of them at once too.
+    sizes = np.array(counts, dtype=np.int64)
     ends = np.cumsum(sizes)
-    counters = np.arange(int(ends[-1]), dtype=np.int64) - np.repeat(ends - sizes, sizes) + FIXED
-    flat = draw(np.repeat(keys, sizes), counters).tolist()
-    subscribed = [flat[end - size : end] for end, size in zip(ends.tolist(), sizes.tolist(), strict=True)]
+    counters = np.arange(int(ends[-1]) * PER_SUBSCRIPTION, dtype=np.int64) - np.repeat(
+        (ends - sizes) * PER_SUBSCRIPTION, sizes * PER_SUBSCRIPTION
+    )
+    picks = _picks(draw(np.repeat(keys, sizes * PER_SUBSCRIPTION), counters + FIXED).reshape(-1, PER_SUBSCRIPTION))
+    subscribed = [picks[end - size : end] for end, size in zip(ends.tolist(), sizes.tolist(), strict=True)]
     usernames = [
         name.decode() if has else None
         for name, has in zip(core.username[picked].tolist(), core.has_username[picked].tolist(), strict=True)
@@ -146,7 +151,7 @@ def materialize_rows(core: Core, rows: list[int], spec: PopulationSpec) -> list[
     ]
 
 
-def _made(draws: list[float], subscribed: list[float], limits: Limits, count: int, username: str | None,
+def _made(draws: list[float], subscribed: Picks, limits: Limits, count: int, username: str | None,
           ip_address: str, columns: tuple[Any, ...], names: tuple[str, ...]) -> Client:  # fmt: skip
     """A client from its columns (`COLUMNS`) and draws."""
     encoded, protocol, listener, node, zone, clean, expiry, state_code, created, connected, disconnected = columns
@@ -181,7 +186,7 @@ def _made(draws: list[float], subscribed: list[float], limits: Limits, count: in
         created_at_ms=created,
         connected_at_ms=connected,
         disconnected_at_ms=None if disconnected == NO_TIME else disconnected,
-        subscriptions=_subscriptions(subscribed, count, identity),
+        subscriptions=_subscriptions(subscribed, identity),
     )
 
 
@@ -202,25 +207,30 @@ def _count(draws: list[float], limits: Limits) -> int:
     return limits.subscriptions_max
 
 
-def _subscriptions(draws: list[float], count: int, identity: Identity) -> dict[str, SubOpts]:
+def _picks(draws: Floats) -> Picks:
+    """What each subscription's draws (a row each) pick: its topic template, the word of a `home/{word}/light`, its
+    options (`SUB_OPTIONS`' index) under MQTT 5, and under an earlier version (QoS alone)."""
+    template = (draws[:, TEMPLATE] * TEMPLATES).astype(np.int64)
+    word = (draws[:, WORD] * 1000).astype(np.int64)
+    qos = np.array(QOS)[(draws[:, SUB_QOS] * QOS_CHOICES).astype(np.int64)]
+    nl = (template != SHARED) & (template != QUEUED) & (draws[:, NO_LOCAL] < 0.1)
+    rap = draws[:, AS_PUBLISHED] < 0.1
+    rh = np.array(RETAIN_HANDLING)[(draws[:, HANDLING] * HANDLING_CHOICES).astype(np.int64)]
+    mqtt5 = ((qos * 2 + nl) * 2 + rap) * 3 + rh
+    return list(zip(template.tolist(), word.tolist(), mqtt5.tolist(), (qos * 12).tolist(), strict=True))
+
+
+def _subscriptions(picks: Picks, identity: Identity) -> dict[str, SubOpts]:
     mqtt5 = identity.proto_name == "MQTT" and identity.proto_ver == 5
     clientid, zone = identity.clientid, identity.zone
     subscriptions: dict[str, SubOpts] = {}
-    for at in range(0, count * PER_SUBSCRIPTION, PER_SUBSCRIPTION):
-        template = int(draws[at + TEMPLATE] * TEMPLATES)
+    for template, word, options5, options in picks:
         topic = TOPIC_TEMPLATES[template]
         if template in FORMATTED:
-            topic = topic.format(clientid=clientid, zone=zone, word=f"room{int(draws[at + WORD] * 1000)}")
+            topic = topic.format(clientid=clientid, zone=zone, word=f"room{word}")
         while topic in subscriptions:
             topic = f"{topic.rstrip('#+/') or 'x'}/{len(subscriptions)}"
-        qos = QOS[int(draws[at + SUB_QOS] * QOS_CHOICES)]
-        if mqtt5:
-            nl = template not in (SHARED, QUEUED) and draws[at + NO_LOCAL] < 0.1
-            rap = draws[at + AS_PUBLISHED] < 0.1
-            rh = RETAIN_HANDLING[int(draws[at + HANDLING] * HANDLING_CHOICES)]
-            subscriptions[topic] = SUB_OPTIONS[((qos * 2 + nl) * 2 + rap) * 3 + rh]
-        else:
-            subscriptions[topic] = SUB_OPTIONS[qos * 12]
+        subscriptions[topic] = SUB_OPTIONS[options5 if mqtt5 else options]
     return subscriptions
 
 
