@@ -106,7 +106,7 @@ class ByteCache:
         meta = orjson.dumps(meta_view)
         return b"".join((b'{"meta":', meta, b',"data":[', self._run(page, now_ms), b"]}"))  # (one copy of the data)
 
-    def joined(self, run: Hashable, now_ms: int) -> bytes | None:
+    def joined(self, now_ms: int, run: Hashable) -> bytes | None:
         """The clients of the page `run` names, serialized at `now_ms` and joined, if a page of that run was within
         its second (the simulation then does not build them: `Page.joined`)."""
         with self._lock:

@@ -30,8 +30,9 @@ Check = Callable[[SubscribeRequest], None]
 """The rules a subscription is checked against (the Cloud contract's, or EMQX 5's)."""
 Recorder = Callable[[dict[str, Any]], None]
 """Told of each change, as plain data, just before it is made (`simulator.durable` logs it); raising refuses it."""
-Serialized = Callable[[Hashable, int], bytes | None]
-"""The clients of a page's `run` serialized at an instant (`now_ms`) and joined, if they were (`ByteCache.joined`)."""
+Serialized = Callable[[int, Hashable], bytes | None]
+"""The clients of a page's `run` serialized at an instant (`now_ms`, first) and joined, if they were
+(`ByteCache.joined`)."""
 
 
 class Simulation(Controls):
@@ -98,7 +99,7 @@ class Simulation(Controls):
         """The page; its clients are not built when `joined` has them serialized at the read's instant already."""
         with self._lock:
             now = self._tick()
-            known = None if joined is None else functools.partial(_at, joined, now)
+            known = None if joined is None else functools.partial(joined, now)
             return self._registry.select(query, page, limit, known), Revision(now, self._registry.version)
 
     def revision(self) -> Revision:
@@ -133,7 +134,7 @@ class Simulation(Controls):
             rows, keep = self._registry.scan(query)
             positions, hasnext = paging.page(keep, number, limit)
             count = None if query.fuzzy else rows.size
-            known = None if joined is None else functools.partial(_at, joined, now)
+            known = None if joined is None else functools.partial(joined, now)
             page = self._registry.page(rows[positions], number, limit, hasnext, count, known)
             return page, Revision(now, self._registry.version)
 
@@ -256,7 +257,3 @@ class Simulation(Controls):
         if client is None:
             raise ClientNotFound(clientid)
         return client
-
-
-def _at(joined: Serialized, now_ms: int, run: Hashable) -> bytes | None:
-    return joined(run, now_ms)

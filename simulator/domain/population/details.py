@@ -74,6 +74,8 @@ Floats = npt.NDArray[np.float64]
 Words = npt.NDArray[np.uint64]
 Picks = list[tuple[int, int, int, int]]
 """What subscriptions' draws pick (`_picks`)."""
+QOS_CODES, HANDLING_CODES = np.array(QOS), np.array(RETAIN_HANDLING)
+"""`QOS` and `RETAIN_HANDLING`, looked up for a page's subscriptions at once."""
 
 
 @functools.lru_cache(maxsize=16)
@@ -212,10 +214,10 @@ def _picks(draws: Floats) -> Picks:
     options (`SUB_OPTIONS`' index) under MQTT 5, and under an earlier version (QoS alone)."""
     template = (draws[:, TEMPLATE] * TEMPLATES).astype(np.int64)
     word = (draws[:, WORD] * 1000).astype(np.int64)
-    qos = np.array(QOS)[(draws[:, SUB_QOS] * QOS_CHOICES).astype(np.int64)]
+    qos = QOS_CODES[(draws[:, SUB_QOS] * QOS_CHOICES).astype(np.int64)]
     nl = (template != SHARED) & (template != QUEUED) & (draws[:, NO_LOCAL] < 0.1)
     rap = draws[:, AS_PUBLISHED] < 0.1
-    rh = np.array(RETAIN_HANDLING)[(draws[:, HANDLING] * HANDLING_CHOICES).astype(np.int64)]
+    rh = HANDLING_CODES[(draws[:, HANDLING] * HANDLING_CHOICES).astype(np.int64)]
     mqtt5 = ((qos * 2 + nl) * 2 + rap) * 3 + rh
     return list(zip(template.tolist(), word.tolist(), mqtt5.tolist(), (qos * 12).tolist(), strict=True))
 
