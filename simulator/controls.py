@@ -152,6 +152,9 @@ class Controls:
             removed, kept = self._registry.changes()
             clock = {"now_ms": now, "frozen": self.clock.is_frozen}
             state = {"format": FORMAT, **self._setup.data(), "clock": clock, "last_tick_ms": self._last_tick_ms}
+            since = self._registry.churn_since_ms
+            if since is not None and since != self._setup.spec.now_ms:
+                state["churn_since_ms"] = since
             return {**state, "removed": removed}, [clients.copy(client) for client in kept]
 
     def import_state(self, data: Any) -> None:

@@ -58,8 +58,13 @@ def read_state(data: Any) -> tuple[Setup, Registry, dict[str, Any], int]:
     last_tick = data.get("last_tick_ms", clock["now_ms"])
     if not isinstance(last_tick, int):
         raise InvalidState("last_tick_ms", "expected an integer")
+    since = data.get("churn_since_ms", setup.spec.now_ms)
+    if not isinstance(since, int) or isinstance(since, bool):
+        raise InvalidState("churn_since_ms", "expected an integer")
     if data["format"] == FULL_FORMAT:
-        return setup, Registry(loaded), clock, last_tick
+        registry = Registry(loaded)
+        registry.churn_since_ms = since
+        return setup, registry, clock, last_tick
     removed = data.get("removed", [])
     if not isinstance(removed, list) or not all(isinstance(clientid, str) for clientid in removed):
         raise InvalidState("removed", "expected a list of clientids")
@@ -70,4 +75,5 @@ def read_state(data: Any) -> tuple[Setup, Registry, dict[str, Any], int]:
     registry.remove_many(removed)
     for client in loaded:
         registry.add(client)
+    registry.churn_since_ms = since
     return setup, registry, clock, last_tick

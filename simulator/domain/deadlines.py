@@ -3,10 +3,10 @@ read finds nothing due in one comparison and churn adds thousands of deadlines a
 
 from __future__ import annotations
 
-import heapq
-
 import numpy as np
 import numpy.typing as npt
+
+from simulator.domain.bucketed import ByMinute, Column
 
 NEVER = np.iinfo(np.int64).max
 """The expiry of a session that is attached."""
@@ -23,8 +23,8 @@ class Deadlines:
         self._sorted = expires[order]
         self._sorted_rows = order.astype(np.int64)
         self._next = 0
-        self._buckets: dict[int, list[tuple[Int64s, Int64s]]] = {}
-        self._minutes: list[int] = []
+        self._later = ByMinute()
+        """(deadlines, rows) added since, by minute."""
         self._soonest = NEVER
         self._update()
 
@@ -37,16 +37,7 @@ class Deadlines:
         deadlines, rows = deadlines[kept], rows[kept]
         if not deadlines.size:
             return
-        minutes = deadlines // MINUTE_MS
-        order = np.argsort(minutes, kind="stable")
-        minutes, deadlines, rows = minutes[order], deadlines[order], rows[order]
-        starts = np.flatnonzero(np.diff(minutes, prepend=minutes[0] - 1))
-        for start, end in zip(starts.tolist(), [*starts[1:].tolist(), minutes.size], strict=True):
-            minute = int(minutes[start])
-            if minute not in self._buckets:
-                self._buckets[minute] = []
-                heapq.heappush(self._minutes, minute)
-            self._buckets[minute].append((deadlines[start:end], rows[start:end]))
+        self._later.file(deadlines // MINUTE_MS, deadlines, rows)
         self._soonest = min(self._soonest, int(deadlines.min()))
 
     def pop(self, now_ms: int) -> tuple[Int64s, Int64s]:
@@ -56,16 +47,13 @@ class Deadlines:
         rows = [self._sorted_rows[self._next : due]]
         self._next = max(self._next, due)
         now_minute = now_ms // MINUTE_MS
-        while self._minutes and self._minutes[0] <= now_minute:
-            minute = self._minutes[0]
-            batches = self._buckets[minute]
+        while self._later.first is not None and self._later.first <= now_minute:
+            minute, batches = self._later.take()
             if minute < now_minute:
-                heapq.heappop(self._minutes)
-                del self._buckets[minute]
                 deadlines += [batch for batch, _ in batches]
                 rows += [batch_rows for _, batch_rows in batches]
                 continue
-            left = []
+            left: list[tuple[Column, ...]] = []
             for batch, batch_rows in batches:
                 taken = batch <= now_ms
                 deadlines.append(batch[taken])
@@ -73,16 +61,13 @@ class Deadlines:
                 if not taken.all():
                     left.append((batch[~taken], batch_rows[~taken]))
             if left:
-                self._buckets[minute] = left
-            else:
-                heapq.heappop(self._minutes)
-                del self._buckets[minute]
+                self._later.put(minute, left)
             break
         self._update()
         return np.concatenate(deadlines), np.concatenate(rows)
 
     def _update(self) -> None:
         soonest = int(self._sorted[self._next]) if self._next < self._sorted.size else NEVER
-        if self._minutes:
-            soonest = min(soonest, min(int(batch.min()) for batch, _ in self._buckets[self._minutes[0]]))
+        if self._later.first is not None:
+            soonest = min(soonest, min(int(batch.min()) for batch, _ in self._later.peek()))
         self._soonest = soonest

@@ -17,16 +17,13 @@ Mask = npt.NDArray[np.bool_]
 NO_ROWS: Rows = np.zeros(0, dtype=np.int64)
 
 
-PICKED_PER_LISTED = 256
-"""Ranks are looked up in the packed bits (about 125 ns each, a bisection of the counts) unless there are more than
-one per 256 rows: listing every hit (about 1 ns a row) costs less then."""
 LISTED = 65_536
 """Up to this many rows, a mask's hits are simply listed: cheaper than packing them for so few."""
 
 
 class Ranks:
-    """The hits of a mask over the generated rows, countable and pickable by rank: listed for a small mask, and
-    for a large one counted per 64 rows (packed bits, a popcount each) and listed only where picked."""
+    """The hits of a mask over the generated rows, countable by rank: listed for a small mask, and for a large one
+    counted per 64 rows (packed bits, a popcount each) and listed only where read."""
 
     def __init__(self, mask: Mask) -> None:
         self.mask = mask
@@ -57,29 +54,6 @@ class Ranks:
         result: Rows = whole + inside
         return result
 
-    def select(self, ranks: Rows) -> Rows:
-        """The rows of the hits of these ranks (ascending from 0): the word holding each, then, in it, the byte
-        (its bytes' running counts of set bits compared at once, eight to a 64-bit number) and the bit."""
-        if self.hits is None and ranks.size * PICKED_PER_LISTED > self.mask.size:
-            self.hits = np.flatnonzero(self.mask)  # many ranks: listing every hit costs less than finding each
-        if self.hits is not None:
-            selected: Rows = self.hits[ranks]
-            return selected
-        word = np.searchsorted(self.cumulative, ranks, side="right")
-        within = (ranks - np.where(word > 0, self.cumulative[np.maximum(word - 1, 0)], 0)).astype(np.uint64)
-        bits = self.words[word]
-        counts = bits - ((bits >> ONE) & FIVES)
-        counts = (counts & THREES) + ((counts >> TWO) & THREES)
-        counts = (counts + (counts >> FOUR)) & NIBBLES  # set bits per byte
-        running = counts * BYTES  # byte b: set bits in bytes 0 to b
-        at_most = (((within * BYTES) | HIGHS) - running) & HIGHS  # bytes whose running count is at most `within`
-        byte = ((at_most >> SEVEN) * BYTES) >> FIFTY_SIX  # how many: the byte holding the bit sought
-        shift = byte * EIGHT
-        before = ((running << EIGHT) >> shift) & LOW_BYTE
-        octet = ((bits >> shift) & LOW_BYTE).astype(np.int64)
-        found: Rows = word * 64 + shift.astype(np.int64) + SET_BIT[octet, (within - before).astype(np.int64)]
-        return found
-
     def rows(self, low: int, high: int) -> Rows:
         """The rows of the hits ranked `low` to `high` (exclusive), ascending."""
         if self.hits is not None:
@@ -92,45 +66,6 @@ class Ranks:
         base = int(self.cumulative[first - 1]) if first else 0
         found: Rows = np.flatnonzero(self.mask[first * 64 : (last + 1) * 64])[low - base : high - base] + first * 64
         return found
-
-
-def _set_bits() -> npt.NDArray[np.int64]:
-    """Of each byte, where its j-th set bit is (lowest first)."""
-    where = np.zeros((256, 8), dtype=np.int64)
-    for value in range(256):
-        bits = [bit for bit in range(8) if value >> bit & 1]
-        where[value, : len(bits)] = bits
-    return where
-
-
-SET_BIT = _set_bits()
-ONE, TWO, FOUR, SEVEN, EIGHT, FIFTY_SIX = (np.uint64(shift) for shift in (1, 2, 4, 7, 8, 56))
-FIVES, THREES, NIBBLES = np.uint64(0x5555555555555555), np.uint64(0x3333333333333333), np.uint64(0x0F0F0F0F0F0F0F0F)
-BYTES, HIGHS, LOW_BYTE = np.uint64(0x0101010101010101), np.uint64(0x8080808080808080), np.uint64(0xFF)
-
-
-class Listed:
-    """The hits of a mask in listing (clientid-descending) order, read at given positions without listing them
-    all: a position is a rank among the hits, found from the packed bits (churn picks a few thousand of millions)."""
-
-    def __init__(self, order: Order, mask: Mask) -> None:
-        self._ranks = Ranks(mask[: order.generated])
-        extra, places = order.extra
-        hit = mask[extra]
-        self._extra = extra[hit]
-        # An added row's rank among all hits (ascending): the generated hits before its place, and the added before it.
-        self._extra_ranks = self._ranks.before(places[hit]) + np.arange(self._extra.size, dtype=np.int64)
-        self.size = self._ranks.total + int(self._extra.size)
-
-    def __getitem__(self, positions: Rows) -> Rows:
-        ranks = self.size - 1 - positions
-        before = np.searchsorted(self._extra_ranks, ranks)
-        added = before < self._extra.size
-        added[added] = self._extra_ranks[before[added]] == ranks[added]
-        rows = np.empty(ranks.size, dtype=np.int64)
-        rows[added] = self._extra[before[added]]
-        rows[~added] = self._ranks.select(ranks[~added] - before[~added])
-        return rows
 
 
 class Order:

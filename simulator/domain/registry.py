@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import cast
 
 import numpy as np
@@ -25,12 +25,13 @@ import numpy.typing as npt
 from simulator.domain.built import Built
 from simulator.domain.census import Counts
 from simulator.domain.client import Client, ConnState
-from simulator.domain.codes import Codes, Ids
+from simulator.domain.codes import Codes
 from simulator.domain.deadlines import NEVER, Deadlines
-from simulator.domain.order import Listed, Mask, Order, Rows
+from simulator.domain.order import NO_ROWS, Mask, Order, Rows
 from simulator.domain.population import NO_TIME, PROTOCOLS, STATES, ZONES, Population, Progress, node_names
 from simulator.domain.query import ClientQuery, Page
-from simulator.domain.search import TextColumn
+from simulator.domain.search import TextColumn, fixed_width, hashes_of
+from simulator.domain.timetable import Minutes, Timetable, Words
 
 FUZZY_ROWS = 65_536
 """Rows a substring filter reads first for a list's page; it reads twice as many each time it needs more."""
@@ -52,6 +53,23 @@ into a table of their distinct values: a byte each, a filter's pass over ten mil
 whose table outgrows a byte is widened to 32 bits)."""
 CODED = {"_zone": "_zones", "_node": "_nodes", "_proto_name": "_protocols", "_proto_ver": "_versions"}
 """The columns of codes, and their tables."""
+
+
+@dataclass(frozen=True, slots=True)
+class Churned:
+    """Some rows' state codes, times (ms) and session expiry intervals (s), as churn moves them (in place)."""
+
+    state: npt.NDArray[np.int8]
+    connected: Rows
+    disconnected: Rows
+    expires: Rows
+    expiry: Rows
+
+    def only(self, kept: Mask) -> Churned:
+        """The rows `kept`."""
+        return Churned(
+            self.state[kept], self.connected[kept], self.disconnected[kept], self.expires[kept], self.expiry[kept]
+        )
 
 
 _versions = itertools.count(1)
@@ -94,6 +112,11 @@ class Registry:
 
         report(0)
         self._population = population
+        self.churn_since_ms: int | None = population.spec.now_ms if population is not None else None
+        """Churn started here: a client that got its state before waits for its next change from here (None: from
+        the first minute churned)."""
+        self._timetable: tuple[tuple[float, float, int, int], Timetable] | None = None
+        """When each client next changes under churn, for the chances, seed and floor it was made for."""
         self._built = Built(population.materialize_rows, BUILT_CLIENTS) if population else None
         self._ids, self._ips, self._usernames = TextColumn.empty(), TextColumn.empty(), TextColumn.empty()
         if core is not None:
@@ -232,23 +255,78 @@ class Registry:
         self._expires[row] = NEVER if expires is None else expires
         if expires is not None:
             self._deadlines.push(np.array([expires], np.int64), np.array([row], np.int64))
+        self._reschedule(np.array([row], dtype=np.int64))
 
-    def disconnect(self, rows: Rows, at_ms: int) -> None:
-        """These connected clients lose their connection at `at_ms`: those without a session (expiry 0) are gone,
-        the others disconnected until their session expires."""
-        self._forget_all(rows[self._expiry[rows] == 0])
-        rows = rows[self._expiry[rows] != 0]
-        disconnected = np.maximum(at_ms, self._connected[rows] + 1)
-        expires = disconnected + self._expiry[rows] * 1000
-        self._move(rows, STATE_CODES[ConnState.DISCONNECTED], self._connected[rows], disconnected, expires)
-        self._deadlines.push(expires, rows)
+    def churned(self, rows: Rows) -> Churned:
+        """These rows' state codes, times and session expiry intervals, to be churned (`settle` writes them back)."""
+        return Churned(
+            self._state[rows],
+            self._connected[rows],
+            self._disconnected[rows],
+            self._expires[rows],
+            self._expiry[rows],
+        )
 
-    def reconnect(self, rows: Rows, at_ms: int) -> None:
-        """These disconnected clients connect again at `at_ms`, unless their session ended by then."""
-        rows = rows[self._expires[rows] > at_ms]
-        connected = np.full(rows.size, at_ms, dtype=np.int64)
-        never = np.full(rows.size, NEVER, dtype=np.int64)
-        self._move(rows, STATE_CODES[ConnState.CONNECTED], connected, np.full(rows.size, NO_TIME, np.int64), never)
+    def settle(self, rows: Rows, churned: Churned, gone: Mask, due: Minutes) -> None:
+        """Write back what churn made of these rows: those `gone` are removed, the others take their new state and
+        times (a disconnected one's session deadline is kept) and are next due at `due`."""
+        self._forget_all(rows[gone & (self._state[rows] != GONE)])
+        for code in (STATE_CODES[ConnState.CONNECTED], STATE_CODES[ConnState.DISCONNECTED]):
+            which = ~gone & (churned.state == code)
+            moved = rows[which]
+            if moved.size:
+                expires = churned.expires[which]
+                self._move(moved, code, churned.connected[which], churned.disconnected[which], expires)
+                self._deadlines.push(expires, moved)
+                if self._timetable is not None:
+                    self._timetable[1].put(moved, due[which])
+
+    def sessions_ending(self, at_ms: int) -> Rows:
+        """The rows whose session ends at or before `at_ms`, taken from the deadlines but not removed (each once)."""
+        if not self._deadlines.due(at_ms):
+            return NO_ROWS
+        deadlines, rows = self._deadlines.pop(at_ms)
+        live = (self._state[rows] != GONE) & (self._expires[rows] == deadlines)
+        ending: Rows = np.unique(rows[live])
+        return ending
+
+    def row_of(self, clientid: str) -> int | None:
+        """The row of `clientid`, whether its client is still here or not; None if it never had one."""
+        return self._row(clientid)
+
+    def is_live(self, row: int) -> bool:
+        """Whether the client of `row` is here."""
+        return bool(self._state[row] != GONE)
+
+    def timetable(self, disconnects: float, reconnects: float, seed: int) -> Timetable:
+        """When each client next changes under churn with these chances per minute: the one kept, or, for other
+        chances, seed or floor, a new one with every row scheduled."""
+        floor = self.churn_since_ms if self.churn_since_ms is not None else 0
+        key = (disconnects, reconnects, seed, floor)
+        if self._timetable is None or self._timetable[0] != key:
+            chances = np.zeros(GONE + 1, dtype=np.float64)
+            chances[STATE_CODES[ConnState.CONNECTED]] = disconnects
+            chances[STATE_CODES[ConnState.DISCONNECTED]] = reconnects
+            table = Timetable(self, chances, seed, floor)
+            self._timetable = key, table
+            table.schedule(np.arange(self._size, dtype=np.int64))
+        return self._timetable[1]
+
+    def churn_view(self, rows: Rows) -> tuple[npt.NDArray[np.int8], Rows, Rows]:
+        """Of these rows: the state code, the instant the client got that state, and when its session ends."""
+        state = self._state[rows]
+        since = np.where(state == STATE_CODES[ConnState.DISCONNECTED], self._disconnected[rows], self._connected[rows])
+        return state, since, self._expires[rows]
+
+    def id_hashes(self, low: int, high: int) -> Words:
+        """The hashes (`hashes_of`) of the clientids of rows `low` to `high` (exclusive)."""
+        core = self._population.core if self._population is not None else None
+        generated = min(high, len(core)) if core is not None else 0
+        parts = [hashes_of(core.clientid[low:generated])] if core is not None and low < generated else []
+        later = range(max(low, generated), high)
+        if later:
+            parts.append(hashes_of(fixed_width([self.clientid(row) for row in later])))
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
 
     def _move(self, rows: Rows, state: int, connected: Rows, disconnected: Rows, expires: Rows) -> None:
         """Give these rows a new state and times: in the columns alone, and in the clients kept as objects."""
@@ -268,6 +346,11 @@ class Registry:
             gone = int(self._disconnected[row])
             client.disconnected_at_ms = None if gone == NO_TIME else gone
 
+    def _reschedule(self, rows: Rows) -> None:
+        """Under churn, work out again when these rows next change (their state or its instant changed)."""
+        if self._timetable is not None:
+            self._timetable[1].schedule(rows)
+
     def remove(self, clientid: str) -> None:
         row = self._row(clientid)
         if row is not None and self._state[row] != GONE:
@@ -285,21 +368,6 @@ class Registry:
         moved = np.flatnonzero(self._moved[: self._size] & (self._state[: self._size] != GONE)).tolist()
         kept = [*self._objects.values(), *map(self._client, moved)]
         return gone, sorted(kept, key=lambda client: client.clientid, reverse=True)
-
-    def ids_in_state(self, state: ConnState) -> Sequence[str]:
-        """The clientids of the clients in `state`, in listing order (looked up as they are read)."""
-        return Ids(cast(Sequence[str], self._ids), self.rows_in_state(state))
-
-    def rows_in_state(self, state: ConnState) -> Rows:
-        """The rows of the clients in `state`, in listing order."""
-        size = self._size
-        mask = self._state[:size] == STATE_CODES[state]
-        rows: Rows = self._order.ascending(mask)[::-1]
-        return rows
-
-    def listed_in_state(self, state: ConnState) -> Listed:
-        """The rows of the clients in `state`, in listing order, read at the positions asked for (`Listed`)."""
-        return Listed(self._order, self._state[: self._size] == STATE_CODES[state])
 
     def select(self, query: ClientQuery, page: int, limit: int, joined: Joined | None = None) -> Page:
         """The `page`-th run of `limit` clients matching `query`, in listing order, with an exact count."""
@@ -391,11 +459,7 @@ class Registry:
 
     def expire(self, now_ms: int) -> list[str]:
         """Remove the disconnected clients whose session expired at or before `now_ms`; return their ids."""
-        if not self._deadlines.due(now_ms):
-            return []
-        deadlines, rows = self._deadlines.pop(now_ms)
-        live = (self._state[rows] != GONE) & (self._expires[rows] == deadlines)
-        gone_rows = np.unique(rows[live])
+        gone_rows = self.sessions_ending(now_ms)
         self._forget_all(gone_rows)
         return [self.clientid(row) for row in gone_rows.tolist()]
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterable
+
+import numpy as np
 
 from simulator.domain.churn import MINUTE_MS, Arrival, Churn, occurrences
 from simulator.domain.client import Client, ConnState
 from simulator.domain.population import Population, PopulationSpec, build
+from simulator.domain.population.details import draw, mixed
 from simulator.domain.query import ClientQuery, Page
 from simulator.domain.registry import Registry
+from simulator.domain.search import fixed_width, hashes_of
 
 
 def matches(query: ClientQuery, client: Client) -> bool:
@@ -66,36 +71,56 @@ def generate(spec: PopulationSpec) -> list[Client]:
     return all_clients(build(spec))
 
 
-def churn(churn: Churn, registry: Registry, seed: int, from_ms: int, to_ms: int, arrive: Arrival) -> None:
-    """Churn as first written: every sampled client built whole, changed, and added back, one at a time."""
+def churn(
+    churn: Churn, clients: dict[str, Client], seed: int, floor_ms: int, from_ms: int, to_ms: int, arrive: Arrival
+) -> None:
+    """Churn as its rules read, minute by minute and client by client, over a plain dict of whole clients: a
+    client's next change is its state's geometric wait (its own draw, `math.log1p`, the same float operations as
+    `timetable.next_due`) from when it got its state
+    (or `floor_ms`, if earlier); a disconnected client whose session ends first is gone then instead."""
+    waits: dict[tuple[str, ConnState, int], int | None] = {}
+
+    def due(client: Client) -> int | None:
+        since = client.disconnected_at_ms if client.state is ConnState.DISCONNECTED else client.connected_at_ms
+        assert since is not None
+        key = (client.clientid, client.state, since)
+        if key not in waits:
+            chance = {ConnState.CONNECTED: churn.disconnects, ConnState.DISCONNECTED: churn.reconnects}.get(
+                client.state, 0.0
+            )
+            anchor = max(since // MINUTE_MS, floor_ms // MINUTE_MS)
+            code = 0 if client.state is ConnState.CONNECTED else 2
+            stream = int(hashes_of(fixed_width([client.clientid]))[0]) ^ int(mixed(np.array([seed], np.uint64))[0])
+            drawn = float(draw(np.array([stream], np.uint64), np.array([anchor * 4 + code]))[0])
+            if chance <= 0:
+                minute = None
+            elif chance >= 1:
+                minute = anchor + 1
+            else:
+                minute = anchor + 1 + math.floor(math.log1p(-drawn) * (1 / math.log1p(-chance)))
+            if minute is not None and client.expires_at_ms is not None and minute * MINUTE_MS >= client.expires_at_ms:
+                minute = None  # its session ends first
+            waits[key] = minute
+        return waits[key]
+
     for minute in range(from_ms // MINUTE_MS + 1, to_ms // MINUTE_MS + 1):
         at = minute * MINUTE_MS
-        registry.expire(at)  # sessions ended by the minute are gone before it churns
+        for clientid, client in list(clients.items()):
+            if client.expires_at_ms is not None and client.expires_at_ms <= at:
+                del clients[clientid]  # sessions ended by the minute are gone before it churns
+        for clientid, client in list(clients.items()):
+            when = due(client)
+            if when is None or when > minute:
+                continue
+            if client.state is ConnState.CONNECTED:
+                if client.identity.expiry_interval == 0:
+                    del clients[clientid]
+                else:
+                    client.state = ConnState.DISCONNECTED
+                    client.disconnected_at_ms = max(at, client.connected_at_ms + 1)
+            else:
+                client.state, client.connected_at_ms, client.disconnected_at_ms = ConnState.CONNECTED, at, None
         rng = random.Random(f"{seed}:churn:{minute}")
-        connected = registry.ids_in_state(ConnState.CONNECTED)
-        disconnected = registry.ids_in_state(ConnState.DISCONNECTED)
-        ended: list[str] = []
-        for clientid in rng.sample(
-            connected, min(len(connected), occurrences(rng, len(connected) * churn.disconnects))
-        ):
-            client = registry.touch(clientid)
-            assert client is not None
-            if client.identity.expiry_interval == 0:
-                ended.append(clientid)
-                continue
-            client.state = ConnState.DISCONNECTED
-            client.disconnected_at_ms = max(at, client.connected_at_ms + 1)
-            registry.add(client)
-        registry.remove_many(ended)
-        for clientid in rng.sample(
-            disconnected, min(len(disconnected), occurrences(rng, len(disconnected) * churn.reconnects))
-        ):
-            client = registry.touch(clientid)
-            if client is None or (client.expires_at_ms is not None and client.expires_at_ms <= at):
-                continue
-            client.state, client.connected_at_ms, client.disconnected_at_ms = ConnState.CONNECTED, at, None
-            registry.add(client)
         for sequence in range(occurrences(rng, churn.arrivals)):
             newcomer = arrive(rng, minute * 1000 + sequence, at)
-            if registry.get(newcomer.clientid) is None:
-                registry.add(newcomer)
+            clients.setdefault(newcomer.clientid, newcomer)
