@@ -14,7 +14,7 @@ import numpy as np
 
 from simulator.domain.client import Client, ConnState
 from simulator.domain.deadlines import NEVER
-from simulator.domain.order import Mask, Rows
+from simulator.domain.order import NO_ROWS, Mask, Rows
 from simulator.domain.population import NO_TIME
 from simulator.domain.registry import STATE_CODES, Churned, Registry
 from simulator.domain.timetable import MINUTE_MS, NONE, Minutes, Timetable, Words, next_due
@@ -193,15 +193,19 @@ class _Going:
 def _arriving(registry: Registry, newcomers: list[tuple[int, Client]], rows: Rows, gone: Rows) -> list[Client]:
     """The newcomers that arrive: those whose clientid is not here in their minute (`rows` were followed through
     the minutes; the others are as they are now)."""
+    found = [registry.row_of(client.clientid) for _, client in newcomers]
+    taken = np.array([row for row in found if row is not None], dtype=np.int64)
+    # Where each clientid that had a row is among those followed: one pass over them, however many newcomers.
+    followed = np.flatnonzero(np.isin(rows, taken, kind="table")) if taken.size and rows.size else NO_ROWS
+    places = dict(zip(rows[followed].tolist(), followed.tolist(), strict=True))
     arriving: list[Client] = []
     arrived: set[str] = set()
-    for minute, client in newcomers:
+    for (minute, client), row in zip(newcomers, found, strict=True):
         if client.clientid in arrived:  # arrived earlier in the same minute (`_runs`)
             continue
-        row = registry.row_of(client.clientid)
         if row is not None:
-            followed = np.flatnonzero(rows == row)
-            if gone[followed[0]] > minute if followed.size else registry.is_live(row):
+            place = places.get(row)
+            if gone[place] > minute if place is not None else registry.is_live(row):
                 continue
         arriving.append(client)
         arrived.add(client.clientid)
