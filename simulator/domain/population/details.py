@@ -161,34 +161,37 @@ def _made(draws: list[float], subscribed: Picks, limits: Limits, count: int, use
     proto_name, proto_ver = PROTOCOLS[protocol]
     state = STATES[state_code]
     with_cert = listener in (SSL, WSS) and draws[CERT] < 0.4
+    # Positional, in the order of `Identity`'s and `Client`'s fields (a page of clients never built makes a hundred).
     identity = Identity(
-        clientid=clientid,
-        username=username,
-        node=node_name(node),
-        ip_address=ip_address,
-        port=32768 + int(draws[PORT] * (61000 - 32768)),
-        listener=LISTENERS[listener],
-        zone=ZONES[zone],
-        proto_name=proto_name,
-        proto_ver=proto_ver,
-        keepalive=KEEPALIVES[int(draws[KEEPALIVE] * KEEPALIVE_CHOICES)],
-        clean_start=clean,
-        expiry_interval=expiry,
-        is_bridge=draws[BRIDGE] < 0.01,
-        peersni=DEPLOYMENT_HOST,
-        tenant_id_from="peersni",
-        cn=clientid if with_cert else None,
-        dn=f"CN={clientid},O={names[int(draws[COMPANY] * len(names))]},C=US" if with_cert else None,
+        clientid,
+        username,
+        node_name(node),
+        ip_address,
+        32768 + int(draws[PORT] * (61000 - 32768)),  # port
+        LISTENERS[listener],
+        ZONES[zone],
+        proto_name,
+        proto_ver,
+        KEEPALIVES[int(draws[KEEPALIVE] * KEEPALIVE_CHOICES)],
+        clean,  # clean_start
+        expiry,  # expiry_interval
+        draws[BRIDGE] < 0.01,  # is_bridge
+        True,  # enable_authn
+        False,  # is_persistent
+        DEPLOYMENT_HOST,  # peersni
+        "peersni",  # tenant_id_from
+        clientid if with_cert else None,  # cn
+        f"CN={clientid},O={names[int(draws[COMPANY] * len(names))]},C=US" if with_cert else None,  # dn
     )
     return Client(
-        identity=identity,
-        limits=limits,
-        traffic=_traffic(draws, state, count > 0, limits),
-        state=state,
-        created_at_ms=created,
-        connected_at_ms=connected,
-        disconnected_at_ms=None if disconnected == NO_TIME else disconnected,
-        subscriptions=_subscriptions(subscribed, identity),
+        identity,
+        limits,
+        _traffic(draws, state, count > 0, limits),
+        state,
+        created,  # created_at_ms
+        connected,  # connected_at_ms
+        None if disconnected == NO_TIME else disconnected,  # disconnected_at_ms
+        _subscriptions(subscribed, identity),
     )
 
 
