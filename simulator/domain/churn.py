@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.domain.client import Client, ConnState
-from simulator.domain.deadlines import NEVER
+from simulator.domain.deadlines import MINUTE_MS, NEVER
 from simulator.domain.order import NO_ROWS, Mask, Rows
 from simulator.domain.population import NO_TIME
-from simulator.domain.registry import STATE_CODES, Churned, Registry
-from simulator.domain.timetable import MINUTE_MS, NONE, Minutes, Timetable, Words, next_due
+from simulator.domain.registry import STATE_CODES, Registry
+from simulator.domain.timetable import NONE, Churned, Minutes, Timetable, Words, next_due
 
 MAX_STEPS = 1440
 """At most a day of minutes is churned per move of the clock; a longer jump churns its last day, every client

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import cast
 
 import numpy as np
@@ -31,7 +31,7 @@ from simulator.domain.order import NO_ROWS, Mask, Order, Rows
 from simulator.domain.population import NO_TIME, PROTOCOLS, STATES, ZONES, Population, Progress, node_names
 from simulator.domain.query import ClientQuery, Page
 from simulator.domain.search import TextColumn, fixed_width, hashes_of
-from simulator.domain.timetable import Minutes, Timetable, Words
+from simulator.domain.timetable import Churned, Minutes, Timetable, Words
 
 FUZZY_ROWS = 65_536
 """Rows a substring filter reads first for a list's page; it reads twice as many each time it needs more."""
@@ -53,23 +53,6 @@ into a table of their distinct values: a byte each, a filter's pass over ten mil
 whose table outgrows a byte is widened to 32 bits)."""
 CODED = {"_zone": "_zones", "_node": "_nodes", "_proto_name": "_protocols", "_proto_ver": "_versions"}
 """The columns of codes, and their tables."""
-
-
-@dataclass(frozen=True, slots=True)
-class Churned:
-    """Some rows' state codes, times (ms) and session expiry intervals (s), as churn moves them (in place)."""
-
-    state: npt.NDArray[np.int8]
-    connected: Rows
-    disconnected: Rows
-    expires: Rows
-    expiry: Rows
-
-    def only(self, kept: Mask) -> Churned:
-        """The rows `kept`."""
-        return Churned(
-            self.state[kept], self.connected[kept], self.disconnected[kept], self.expires[kept], self.expiry[kept]
-        )
 
 
 _versions = itertools.count(1)
@@ -311,12 +294,6 @@ class Registry:
             self._timetable = key, table
             table.schedule(np.arange(self._size, dtype=np.int64))
         return self._timetable[1]
-
-    def churn_view(self, rows: Rows) -> tuple[npt.NDArray[np.int8], Rows, Rows]:
-        """Of these rows: the state code, the instant the client got that state, and when its session ends."""
-        state = self._state[rows]
-        since = np.where(state == STATE_CODES[ConnState.DISCONNECTED], self._disconnected[rows], self._connected[rows])
-        return state, since, self._expires[rows]
 
     def id_hashes(self, low: int, high: int) -> Words:
         """The hashes (`hashes_of`) of the clientids of rows `low` to `high` (exclusive)."""

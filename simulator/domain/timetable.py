@@ -10,18 +10,22 @@ a time or a day at once, and a state read back from a file churns on as the one 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from simulator.domain.bucketed import ByMinute
+from simulator.domain.client import ConnState
+from simulator.domain.deadlines import MINUTE_MS
+from simulator.domain.order import Mask, Rows
+from simulator.domain.population import STATES
 from simulator.domain.population.details import draw, mixed
 
-Rows = npt.NDArray[np.int64]
 Minutes = npt.NDArray[np.int32]
 Words = npt.NDArray[np.uint64]
-MINUTE_MS = 60_000
+DISCONNECTED = STATES.index(ConnState.DISCONNECTED)
 NONE = np.iinfo(np.int32).max
 """The due minute of a client churn never changes (idle, gone, or whose session ends before it would reconnect)."""
 LONGEST_WAIT = 100_000_000
@@ -52,11 +56,32 @@ def next_due(
     return result
 
 
-class Source(Protocol):
-    """What the timetable reads of the clients: each row's state code, the instant it got that state and when its
-    session ends, and its clientid's hash."""
+@dataclass(frozen=True, slots=True)
+class Churned:
+    """Some rows' state codes, times (ms) and session expiry intervals (s), as churn moves them (in place)."""
 
-    def churn_view(self, rows: Rows) -> tuple[npt.NDArray[np.int8], Rows, Rows]: ...
+    state: npt.NDArray[np.int8]
+    connected: Rows
+    disconnected: Rows
+    expires: Rows
+    expiry: Rows
+
+    def only(self, kept: Mask) -> Churned:
+        """The rows `kept`."""
+        return Churned(
+            self.state[kept], self.connected[kept], self.disconnected[kept], self.expires[kept], self.expiry[kept]
+        )
+
+    def since(self) -> Rows:
+        """The instant each row got its state."""
+        since: Rows = np.where(self.state == DISCONNECTED, self.disconnected, self.connected)
+        return since
+
+
+class Source(Protocol):
+    """What the timetable reads of the clients: their state codes and times, and their clientids' hashes."""
+
+    def churned(self, rows: Rows) -> Churned: ...
 
     def id_hashes(self, low: int, high: int) -> Words: ...
 
@@ -72,7 +97,6 @@ class Timetable:
         self._source = source
         self._chances = chances
         self._seed = mixed(np.array([seed % 2**64], dtype=np.uint64))
-        self.floor_ms = floor_ms
         self._floor = floor_ms // MINUTE_MS
         self._keys: Words = np.zeros(0, dtype=np.uint64)
         self._hashed = 0
@@ -100,8 +124,9 @@ class Timetable:
         """Work out when these rows next change, from their state now."""
         if not rows.size:
             return
-        state, since, expires = self._source.churn_view(rows)
-        self.put(rows, next_due(self.keys(rows), state, since, expires, self._chances, self._floor).astype(np.int32))
+        now = self._source.churned(rows)
+        due = next_due(self.keys(rows), now.state, now.since(), now.expires, self._chances, self._floor)
+        self.put(rows, due.astype(np.int32))
 
     def put(self, rows: Rows, due: Minutes) -> None:
         """These rows are next due at `due` (worked out as `schedule` would)."""
