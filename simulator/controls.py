@@ -3,7 +3,9 @@ and the whole state. A base of `simulator.service.Simulation`, which sets what i
 
 from __future__ import annotations
 
+import functools
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +23,9 @@ from simulator.domain.registry import Registry
 from simulator.domain.setup import Setup
 from simulator.domain.snapshot import FORMAT, client_to_data
 from simulator.domain.subscription import check_unsubscribe
+
+RELEASE_PAUSE_S = 0.0005
+"""The pause after each thousand objects of a population let go (`paced`): a request waiting for the GIL takes it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +123,7 @@ class Controls:
             previous = self._registry
             self._install(setup, registry, seen)
             self._tick()
-        previous.release()
+        previous.release(functools.partial(time.sleep, RELEASE_PAUSE_S))
 
     def advance(self, seconds: float) -> int:
         if seconds < 0:

@@ -7,6 +7,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from simulator.domain.client import Client
+from simulator.domain.paced import Pause, let_go, no_pause
 
 
 class Built:
@@ -36,5 +37,6 @@ class Built:
             clients.popitem(last=False)
         return [client if client is not None else built[row] for row, client in zip(rows, found, strict=True)]
 
-    def clear(self) -> None:
-        self._clients.clear()
+    def clear(self, pause: Pause = no_pause) -> None:
+        """Let go of every client kept, a few at a time (`paced`)."""
+        let_go(self._clients, pause)

@@ -28,6 +28,7 @@ from simulator.domain.client import Client, ConnState
 from simulator.domain.codes import Codes
 from simulator.domain.deadlines import NEVER, Deadlines
 from simulator.domain.order import NO_ROWS, Mask, Order, Rows
+from simulator.domain.paced import Pause, let_go
 from simulator.domain.population import NO_TIME, PROTOCOLS, STATES, ZONES, Population, Progress, node_names
 from simulator.domain.query import ClientQuery, Page
 from simulator.domain.search import TextColumn, fixed_width, hashes_of
@@ -157,14 +158,15 @@ class Registry:
     def __len__(self) -> int:
         return self._count
 
-    def release(self) -> None:
-        """Let go of the clients' strings a chunk at a time, once nothing reads this registry any more: freeing
-        millions of them at once would hold the GIL for seconds, and every request with it."""
+    def release(self, pause: Pause) -> None:
+        """Let go of the clients and their strings a few at a time, calling `pause` between (`paced`), once nothing
+        reads this registry any more: freeing millions of them at once would hold the GIL for seconds, and every
+        request with it."""
         if self._built is not None:
-            self._built.clear()
-        self._objects.clear()
+            self._built.clear(pause)
+        let_go(self._objects, pause)
         for texts in (self._ids, self._ips, self._usernames):
-            texts.release()
+            texts.release(pause)
 
     def get(self, clientid: str) -> Client | None:
         """The client, as it is now; a generated client nothing changed is built afresh for each call."""

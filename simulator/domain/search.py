@@ -10,6 +10,8 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
+from simulator.domain.paced import Pause, let_go, no_pause
+
 Mask = npt.NDArray[np.bool_]
 Bytes = npt.NDArray[np.uint8]
 Rows = npt.NDArray[np.int64]
@@ -242,11 +244,11 @@ class TextColumn(Sequence[str | None]):
         else:
             self._changed[row] = value
 
-    def release(self) -> None:
+    def release(self, pause: Pause = no_pause) -> None:
+        """Let go of the strings held, a few at a time (`paced`)."""
         self._parts, self._tail = None, None
-        self._changed.clear()
-        while self._added:
-            del self._added[-CHUNK:]
+        let_go(self._changed, pause)
+        let_go(self._added, pause)
 
     def contains(self, part: str, low: int = 0, high: int | None = None) -> Mask:
         """Which rows' values contain `part` (None reads as ""), of the rows from `low` to `high` (exclusive; all

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 
@@ -123,11 +123,11 @@ def test_a_population_built_in_a_process_of_its_own_is_the_one_built_in_a_thread
     _ok(control.post(f"{SIM}/regenerate", auth=AUTH, json=body))
     in_thread = control.get(f"{API}/clients?_limit=300", auth=AUTH).content
     monkeypatch.setattr(aside, "ASIDE_FROM", 1)
-    read: list[Path] = []
+    read: list[Any] = []
 
-    def reading(path: Path) -> Any:
-        read.append(path)
-        return READ(path)
+    def reading(source: BinaryIO) -> Any:
+        read.append(source)
+        return READ(source)
 
     monkeypatch.setattr(aside, "_read", reading)
     _ok(control.post(f"{SIM}/regenerate", auth=AUTH, json={"seed": 8}))
