@@ -20,6 +20,8 @@ class Controls:
     """Wall time of `POST /_sim/regenerate` (with churn on) at the same size."""
     read_block_ms: float
     """The longest a read of one client took while that regenerate ran (client side, new connection each)."""
+    read_block_at_s: float
+    """When that read started, in seconds from the start of the regenerate."""
     reads: int
     churn_cpu_ms: float
     """CPU time of the server per simulated minute of churn (`POST /_sim/clock/advance` of 60 s)."""
@@ -64,7 +66,8 @@ def measure(base: str, auth: str, pid: int) -> Controls:
     time.sleep(0.2)
     stop.set()
     reader.join()
-    during = [(end - begin) * 1000 for begin, end in spans if end >= started and begin <= ended]
+    during = [((end - begin) * 1000, begin - started) for begin, end in spans if end >= started and begin <= ended]
+    longest, at = max(during, default=(float("nan"), float("nan")))
     _call(base, auth, "/_sim/clock", "PUT", {"frozen": True})
     before = cpu_ms(pid)
     for _ in range(MINUTES):
@@ -73,4 +76,4 @@ def measure(base: str, auth: str, pid: int) -> Controls:
     jump = time.perf_counter()
     _call(base, auth, "/_sim/clock/advance", "POST", {"seconds": 86_400})
     day_jump_s = time.perf_counter() - jump
-    return Controls(regenerate_s, max(during, default=float("nan")), len(during), churn, day_jump_s)
+    return Controls(regenerate_s, longest, at, len(during), churn, day_jump_s)

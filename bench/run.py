@@ -418,8 +418,9 @@ def scale(args: argparse.Namespace, work: Path) -> tuple[list[Result], list[Serv
         Target(f"ready with {args.clients:,} clients: s", server.startup_s or float("inf"), ready_s, False, "s"),
         Target("RSS when ready: MiB", server.rss_mib or float("inf"), rss_mib, False, "MiB"),
         Target("RSS after every workload: MiB", server.rss_after_mib or float("inf"), rss_mib, False, "MiB"),
-        Target(f"regenerate (took {measured_controls.regenerate_s:.1f} s): longest read meanwhile, ms of "
-               f"{measured_controls.reads} reads", measured_controls.read_block_ms, 50 * factor, False, "ms"),
+        Target(f"regenerate (took {measured_controls.regenerate_s:.1f} s): longest read meanwhile (started "
+               f"{measured_controls.read_block_at_s:.1f} s in), ms of {measured_controls.reads} reads",
+               measured_controls.read_block_ms, 50 * factor, False, "ms"),
         Target("churn: CPU ms per simulated minute", measured_controls.churn_cpu_ms, 50 * factor, False, "ms"),
         Target("clock jump of a day, churn on: s", measured_controls.day_jump_s, 5 * factor, False, "s"),
     ]  # fmt: skip
