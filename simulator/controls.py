@@ -4,6 +4,7 @@ and the whole state. A base of `simulator.service.Simulation`, which sets what i
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -24,8 +25,37 @@ from simulator.domain.setup import Setup
 from simulator.domain.snapshot import FORMAT, client_to_data
 from simulator.domain.subscription import check_unsubscribe
 
+BUILD_SWITCH_S = 0.0005
+"""While a new population is indexed beside the requests, the thread doing it gives the GIL to a waiting request
+after this long (5 ms otherwise: each of the several waits of a request could take that long)."""
 RELEASE_PAUSE_S = 0.0005
 """The pause after each thousand objects of a population let go (`paced`): a request waiting for the GIL takes it."""
+
+
+class QuickSwitches:
+    """`BUILD_SWITCH_S` as the interpreter's switch interval while at least one thread is inside (regenerates of
+    several deployments may overlap); the interval from before once none is."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._inside = 0
+        self._before = sys.getswitchinterval()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if not self._inside:
+                self._before = sys.getswitchinterval()
+                sys.setswitchinterval(BUILD_SWITCH_S)
+            self._inside += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._inside -= 1
+            if not self._inside:
+                sys.setswitchinterval(self._before)
+
+
+QUICK_SWITCHES = QuickSwitches()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +146,9 @@ class Controls:
         spec = setup.spec
         if population is None or population.spec != spec:  # (the spec to reset to changed meanwhile)
             population = build(spec)
-        registry = Registry(population=population)
-        seen = self._caught_up(setup, registry)  # (not served yet: no lock)
+        with QUICK_SWITCHES:
+            registry = Registry(population=population)
+            seen = self._caught_up(setup, registry)  # (not served yet: no lock)
         with self._lock:
             self._record({"op": "regenerate", "setup": setup.data()}, self.clock.now_ms())
             previous = self._registry
